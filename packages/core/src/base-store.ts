@@ -1,0 +1,159 @@
+import { durationToMilliseconds } from "./duration.js";
+import { InvalidArgumentError } from "./errors/invalid-argument-error.js";
+import { StoreClosedError } from "./errors/store-closed-error.js";
+import { assertValidKey, assertValidNamespaceName, toStoredBytes } from "./keys.js";
+import type { GetOptions, NamespacedStore, SetOptions } from "./store.js";
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** Close state shared by a root store and every namespace view made from it. */
+interface RootState {
+  closing: Promise<void> | undefined;
+}
+
+/**
+ * The shared half of every store: argument checks, duration parsing, the closed state, and
+ * `await using`. A backend extends it and implements the protected `*Entry` methods, which only
+ * ever see a valid key, the store's own copy of the value, and durations in whole milliseconds.
+ *
+ * Every public method rejects (never throws synchronously, except `withNamespace`) with
+ * `StoreClosedError` once the store, or the root it was made from, is closed, and with
+ * `InvalidKeyError` / `InvalidArgumentError` before touching storage.
+ */
+export abstract class BaseStore implements NamespacedStore {
+  /** The names passed to `withNamespace` from the root store; `[]` for a root. */
+  readonly namespace: readonly string[];
+  readonly #root: RootState;
+  readonly #isRoot: boolean;
+  #viewClosed = false;
+
+  /**
+   * @param parent - for a namespace view: the store it was made from, and the child's name.
+   *   Left out for a root store.
+   */
+  protected constructor(parent?: { store: BaseStore; name: string }) {
+    this.#isRoot = parent === undefined;
+    this.namespace = parent ? [...parent.store.namespace, parent.name] : [];
+    this.#root = parent ? parent.store.#root : { closing: undefined };
+  }
+
+  /** The backend's name for messages, for example `MemoryStore`. */
+  protected abstract readonly kind: string;
+
+  /** How errors name this store: the backend and the namespace path. */
+  get description(): string {
+    return this.namespace.length === 0
+      ? this.kind
+      : `${this.kind}[${this.namespace.map((name) => JSON.stringify(name)).join(" > ")}]`;
+  }
+
+  /** Reads `key`; with `renewMs`, moves an existing expiry to now + `renewMs` atomically. */
+  protected abstract readEntry(key: string, renewMs: number | undefined): MaybePromise<Uint8Array | null>;
+  /** Writes `value` (the store's own copy) with a time to live, or none when `ttlMs` is undefined. */
+  protected abstract writeEntry(key: string, value: Uint8Array, ttlMs: number | undefined): MaybePromise<void>;
+  /** Removes `key` if present. */
+  protected abstract deleteEntry(key: string): MaybePromise<void>;
+  /** Removes every entry of this namespace and its descendants. */
+  protected abstract deleteAllEntries(): MaybePromise<void>;
+  /** Whether a live entry exists. */
+  protected abstract hasEntry(key: string): MaybePromise<boolean>;
+  /** Milliseconds left, or null when missing, expired or without expiry. */
+  protected abstract entryTtl(key: string): MaybePromise<number | null>;
+  /** A view on the same storage for the child namespace `name` (already validated). */
+  protected abstract createChild(name: string): BaseStore;
+  /** Releases what the root store holds (connections, timers). Called once, on the root only. */
+  protected closeRoot(): MaybePromise<void> {}
+
+  /** {@inheritDoc Store.get} */
+  async get(key: string, options?: GetOptions): Promise<Uint8Array | null> {
+    this.#assertOpen("get");
+    assertValidKey(key, this.description);
+    const renewFor = this.#option(options, "renewFor");
+    return this.readEntry(key, renewFor === undefined ? undefined : durationToMilliseconds(renewFor, "renewFor", this.description));
+  }
+
+  /** {@inheritDoc Store.set} */
+  async set(key: string, value: Uint8Array | string, options?: SetOptions): Promise<void> {
+    this.#assertOpen("set");
+    assertValidKey(key, this.description);
+    const bytes = toStoredBytes(value, this.description);
+    const expiresIn = this.#option(options, "expiresIn");
+    const ttlMs = expiresIn === undefined ? undefined : durationToMilliseconds(expiresIn, "expiresIn", this.description);
+    return this.writeEntry(key, bytes, ttlMs);
+  }
+
+  /** {@inheritDoc Store.delete} */
+  async delete(key: string): Promise<void> {
+    this.#assertOpen("delete");
+    assertValidKey(key, this.description);
+    return this.deleteEntry(key);
+  }
+
+  /** {@inheritDoc Store.deleteAll} */
+  async deleteAll(): Promise<void> {
+    this.#assertOpen("deleteAll");
+    return this.deleteAllEntries();
+  }
+
+  /** {@inheritDoc Store.exists} */
+  async exists(key: string): Promise<boolean> {
+    this.#assertOpen("exists");
+    assertValidKey(key, this.description);
+    return this.hasEntry(key);
+  }
+
+  /** {@inheritDoc Store.expiresIn} */
+  async expiresIn(key: string): Promise<number | null> {
+    this.#assertOpen("expiresIn");
+    assertValidKey(key, this.description);
+    const ms = await this.entryTtl(key);
+    return ms === null || ms <= 0 ? null : ms / 1_000;
+  }
+
+  /** {@inheritDoc NamespacedStore.withNamespace} */
+  withNamespace(name: string): this {
+    this.#assertOpen("withNamespace");
+    assertValidNamespaceName(name, this.description);
+    return this.createChild(name) as this;
+  }
+
+  /**
+   * Closes this store. On a namespace view it closes the view only; on the root it closes every
+   * view made from it and releases the root's resources. Idempotent.
+   */
+  async close(): Promise<void> {
+    this.#viewClosed = true;
+    if (!this.#isRoot) return;
+    this.#root.closing ??= Promise.resolve().then(() => this.closeRoot());
+    return this.#root.closing;
+  }
+
+  /** The same as {@link BaseStore.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Whether this store (or the root it was made from) has been closed. */
+  get closed(): boolean {
+    return this.#viewClosed || this.#root.closing !== undefined;
+  }
+
+  /** Throws `StoreClosedError` when closed; for backends' own extra operations. */
+  protected assertOpen(operation: string): void {
+    this.#assertOpen(operation);
+  }
+
+  #assertOpen(operation: string): void {
+    if (this.#viewClosed || this.#root.closing !== undefined) {
+      throw new StoreClosedError({ operation, store: this.description });
+    }
+  }
+
+  #option<K extends string>(options: unknown, name: K): unknown {
+    if (options === undefined) return undefined;
+    if (typeof options !== "object" || options === null) {
+      throw new InvalidArgumentError({ argument: "options", value: options, expected: `an object such as { ${name}: "30s" } or undefined`, store: this.description });
+    }
+    return (options as Record<K, unknown>)[name];
+  }
+}

@@ -1,0 +1,15 @@
+export type { Store, NamespacedStore, GetOptions, SetOptions } from "./store.js";
+export { BaseStore } from "./base-store.js";
+export { type Duration, MAX_DURATION_SECONDS, durationToMilliseconds } from "./duration.js";
+export { MAX_KEY_BYTES, MAX_NAMESPACE_NAME_BYTES, assertValidKey, assertValidNamespaceName, toStoredBytes } from "./keys.js";
+export { MemoryStore, type MemoryStoreOptions } from "./memory-store.js";
+export { StoreRegistry, type StoreFactory, type StoreRegistryOptions, type RegisterOptions } from "./registry.js";
+export { type Codec, text, json, TypedStore, typed } from "./codec.js";
+export { StowageError, type StowageErrorOptions } from "./errors/stowage-error.js";
+export { InvalidKeyError, type InvalidKeyErrorOptions } from "./errors/invalid-key-error.js";
+export { InvalidArgumentError, type InvalidArgumentErrorOptions } from "./errors/invalid-argument-error.js";
+export { StoreClosedError, type StoreClosedErrorOptions } from "./errors/store-closed-error.js";
+export { StoreConfigurationError } from "./errors/store-configuration-error.js";
+export { DuplicateStoreError, type DuplicateStoreErrorOptions } from "./errors/duplicate-store-error.js";
+export { StoreUnavailableError, type StoreUnavailableErrorOptions } from "./errors/store-unavailable-error.js";
+export { StoreCorruptionError, type StoreCorruptionErrorOptions } from "./errors/store-corruption-error.js";

@@ -1,0 +1,234 @@
+import { BaseStore } from "./base-store.js";
+import { durationToMilliseconds, type Duration } from "./duration.js";
+import { InvalidArgumentError } from "./errors/invalid-argument-error.js";
+
+/** Options of {@link MemoryStore}. */
+export interface MemoryStoreOptions {
+  /** The most entries the whole store (every namespace) holds; past it the least recently used go. */
+  maxEntries?: number;
+  /**
+   * The most bytes the whole store holds, counting each value's length plus two bytes per key
+   * character; past it the least recently used entries go. A single entry larger than this is
+   * rejected with `InvalidArgumentError`.
+   */
+  maxBytes?: number;
+  /**
+   * How often a timer reclaims expired entries without waiting for a read. The timer never keeps
+   * the process alive and stops on `close()`. Left out, expired entries are reclaimed when read,
+   * evicted, or by {@link MemoryStore.deleteExpired}.
+   */
+  sweepInterval?: Duration;
+}
+
+interface Entry {
+  value: Uint8Array;
+  /** Epoch milliseconds; 0 for no expiry. */
+  expiresAt: number;
+  key: string;
+  node: NamespaceNode;
+  size: number;
+}
+
+/** One namespace: its entries and its children. Nodes live as long as the storage, so views stay valid. */
+interface NamespaceNode {
+  entries: Map<string, Entry>;
+  children: Map<string, NamespaceNode>;
+}
+
+/** What a root store and all of its views share. */
+interface Storage {
+  root: NamespaceNode;
+  /** Entries in use order, oldest first; only kept when the store is bounded. */
+  lru: Set<Entry> | undefined;
+  maxEntries: number;
+  maxBytes: number;
+  bytes: number;
+  timer: ReturnType<typeof setInterval> | undefined;
+}
+
+const isLive = (entry: Entry, now: number): boolean => entry.expiresAt === 0 || entry.expiresAt > now;
+
+function newNode(): NamespaceNode {
+  return { entries: new Map(), children: new Map() };
+}
+
+function checkBound(name: string, value: number | undefined): number {
+  if (value === undefined) return Infinity;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidArgumentError({ argument: name, value, expected: "a positive whole number, or undefined for no bound" });
+  }
+  return value;
+}
+
+/**
+ * The default store: process-local, in memory, the fastest. Nothing survives a restart.
+ *
+ * Namespace views share one storage; `deleteAll` on a view costs the size of that namespace,
+ * not of the whole store. Values are copied in and out. With `maxEntries` / `maxBytes` the least
+ * recently used entries (reads count as use) are evicted across all namespaces.
+ */
+export class MemoryStore extends BaseStore {
+  protected readonly kind = "MemoryStore";
+  readonly #storage: Storage;
+  readonly #node: NamespaceNode;
+
+  /**
+   * @param options - bounds and sweeping; see {@link MemoryStoreOptions}.
+   * @param parent - internal: how `withNamespace` makes a view. Applications leave it out.
+   * @throws InvalidArgumentError when a bound is not a positive whole number or `sweepInterval`
+   *   is not a valid duration.
+   */
+  constructor(options: MemoryStoreOptions = {}, parent?: { store: MemoryStore; name: string }) {
+    super(parent);
+    if (parent) {
+      this.#storage = parent.store.#storage;
+      const siblings = parent.store.#node.children;
+      let node = siblings.get(parent.name);
+      if (!node) siblings.set(parent.name, (node = newNode()));
+      this.#node = node;
+      return;
+    }
+    const maxEntries = checkBound("maxEntries", options.maxEntries);
+    const maxBytes = checkBound("maxBytes", options.maxBytes);
+    const bounded = maxEntries !== Infinity || maxBytes !== Infinity;
+    this.#node = newNode();
+    this.#storage = { root: this.#node, lru: bounded ? new Set() : undefined, maxEntries, maxBytes, bytes: 0, timer: undefined };
+    if (options.sweepInterval !== undefined) {
+      const everyMs = durationToMilliseconds(options.sweepInterval, "sweepInterval", this.kind);
+      this.#storage.timer = setInterval(() => this.#sweep(this.#node, Date.now()), everyMs);
+      this.#storage.timer.unref();
+    }
+  }
+
+  /** How many entries the whole store (all namespaces) holds, expired ones not yet reclaimed included. */
+  get size(): number {
+    return this.#storage.lru ? this.#storage.lru.size : countEntries(this.#storage.root);
+  }
+
+  /**
+   * Removes the expired entries of this namespace and its descendants without reading them.
+   *
+   * @returns how many entries were removed.
+   * @throws StoreClosedError after `close()`.
+   */
+  async deleteExpired(): Promise<number> {
+    this.assertOpen("deleteExpired");
+    return this.#sweep(this.#node, Date.now());
+  }
+
+  protected createChild(name: string): MemoryStore {
+    return new MemoryStore({}, { store: this, name });
+  }
+
+  protected readEntry(key: string, renewMs: number | undefined): Uint8Array | null {
+    const entry = this.#live(key);
+    if (!entry) return null;
+    if (renewMs !== undefined && entry.expiresAt !== 0) entry.expiresAt = Date.now() + renewMs;
+    const lru = this.#storage.lru;
+    if (lru) {
+      lru.delete(entry);
+      lru.add(entry);
+    }
+    return Buffer.from(entry.value);
+  }
+
+  protected writeEntry(key: string, value: Uint8Array, ttlMs: number | undefined): void {
+    const storage = this.#storage;
+    const size = value.byteLength + key.length * 2;
+    if (size > storage.maxBytes) {
+      throw new InvalidArgumentError({
+        argument: "value",
+        value,
+        expected: `an entry of at most maxBytes (${storage.maxBytes} bytes, key included)`,
+        store: this.description,
+      });
+    }
+    const entry: Entry = { value, expiresAt: ttlMs === undefined ? 0 : Date.now() + ttlMs, key, node: this.#node, size };
+    const previous = this.#node.entries.get(key);
+    if (previous) this.#forget(previous);
+    this.#node.entries.set(key, entry);
+    if (storage.lru) {
+      storage.lru.add(entry);
+      storage.bytes += size;
+      this.#evict();
+    }
+  }
+
+  protected deleteEntry(key: string): void {
+    const entry = this.#node.entries.get(key);
+    if (entry) this.#remove(entry);
+  }
+
+  protected deleteAllEntries(): void {
+    clearNode(this.#node, this.#storage.lru ? (entry) => this.#forget(entry) : undefined);
+  }
+
+  protected hasEntry(key: string): boolean {
+    return this.#live(key) !== undefined;
+  }
+
+  protected entryTtl(key: string): number | null {
+    const entry = this.#live(key);
+    return entry && entry.expiresAt !== 0 ? entry.expiresAt - Date.now() : null;
+  }
+
+  protected override closeRoot(): void {
+    clearInterval(this.#storage.timer);
+    clearNode(this.#storage.root, undefined);
+    this.#storage.lru?.clear();
+    this.#storage.bytes = 0;
+  }
+
+  /** The entry of `key` if it has not expired; an expired one is reclaimed on the way. */
+  #live(key: string): Entry | undefined {
+    const entry = this.#node.entries.get(key);
+    if (entry === undefined || entry.expiresAt === 0) return entry;
+    if (entry.expiresAt > Date.now()) return entry;
+    this.#remove(entry);
+    return undefined;
+  }
+
+  #remove(entry: Entry): void {
+    entry.node.entries.delete(entry.key);
+    this.#forget(entry);
+  }
+
+  /** Drops an entry from the LRU accounting (its map slot is handled by the caller). */
+  #forget(entry: Entry): void {
+    const storage = this.#storage;
+    if (storage.lru?.delete(entry)) storage.bytes -= entry.size;
+  }
+
+  #evict(): void {
+    const storage = this.#storage;
+    const lru = storage.lru!;
+    while (lru.size > storage.maxEntries || storage.bytes > storage.maxBytes) {
+      const oldest: Entry = lru.values().next().value!;
+      this.#remove(oldest);
+    }
+  }
+
+  #sweep(node: NamespaceNode, now: number): number {
+    let removed = 0;
+    for (const entry of node.entries.values()) {
+      if (!isLive(entry, now)) {
+        this.#remove(entry);
+        removed++;
+      }
+    }
+    for (const child of node.children.values()) removed += this.#sweep(child, now);
+    return removed;
+  }
+}
+
+function clearNode(node: NamespaceNode, forget: ((entry: Entry) => void) | undefined): void {
+  if (forget) for (const entry of node.entries.values()) forget(entry);
+  node.entries.clear();
+  for (const child of node.children.values()) clearNode(child, forget);
+}
+
+function countEntries(node: NamespaceNode): number {
+  let count = node.entries.size;
+  for (const child of node.children.values()) count += countEntries(child);
+  return count;
+}

@@ -1,0 +1,107 @@
+import { DuplicateStoreError } from "./errors/duplicate-store-error.js";
+import { InvalidArgumentError } from "./errors/invalid-argument-error.js";
+import { StoreClosedError } from "./errors/store-closed-error.js";
+import { MemoryStore } from "./memory-store.js";
+import type { Store } from "./store.js";
+
+/** Makes the store for a name the registry has not seen yet. */
+export type StoreFactory = (name: string) => Store;
+
+/** Options of {@link StoreRegistry}. */
+export interface StoreRegistryOptions {
+  /** Stores registered up front, by name. */
+  stores?: Record<string, Store> | Map<string, Store>;
+  /**
+   * Makes a store for an unknown name on its first `get`; the registry keeps and returns that
+   * same instance afterwards. Left out, each name gets a new `MemoryStore`.
+   */
+  defaultFactory?: StoreFactory;
+}
+
+/** Options of {@link StoreRegistry.register}. */
+export interface RegisterOptions {
+  /** Replace a store already registered under the name instead of throwing. Default `false`. */
+  allowOverride?: boolean;
+}
+
+function assertName(name: unknown): asserts name is string {
+  if (typeof name !== "string" || name.length === 0) {
+    throw new InvalidArgumentError({ argument: "store name", value: name, expected: "a non-empty string" });
+  }
+}
+
+/**
+ * Named stores for an application and its integrations (conventionally `response_cache`,
+ * `sessions`, `rate_limit`). A name that was never registered is created once by the default
+ * factory and then always returns that instance. `close()` closes every store the registry
+ * holds, the factory-made ones included.
+ */
+export class StoreRegistry {
+  readonly #stores = new Map<string, Store>();
+  readonly #defaultFactory: StoreFactory;
+  #closed = false;
+
+  constructor(options: StoreRegistryOptions = {}) {
+    const stores = options.stores instanceof Map ? options.stores : Object.entries(options.stores ?? {});
+    for (const [name, store] of stores) this.register(name, store);
+    this.#defaultFactory = options.defaultFactory ?? (() => new MemoryStore());
+  }
+
+  /**
+   * The store registered as `name`, or the one the default factory makes for it (once).
+   *
+   * @throws StoreClosedError after `close()`; InvalidArgumentError for an empty name; whatever
+   *   the factory throws (nothing is registered then).
+   */
+  get<T extends Store = Store>(name: string): T {
+    this.#assertOpen("get a store from the registry");
+    assertName(name);
+    let store = this.#stores.get(name);
+    if (store === undefined) {
+      store = this.#defaultFactory(name);
+      this.#stores.set(name, store);
+    }
+    return store as T;
+  }
+
+  /**
+   * Registers `store` as `name`.
+   *
+   * @throws DuplicateStoreError when the name is taken and `allowOverride` is not set (the
+   *   registry is unchanged); StoreClosedError after `close()`.
+   */
+  register(name: string, store: Store, options: RegisterOptions = {}): void {
+    this.#assertOpen("register a store");
+    assertName(name);
+    if (this.#stores.has(name) && !options.allowOverride) throw new DuplicateStoreError({ storeName: name });
+    this.#stores.set(name, store);
+  }
+
+  /** Whether a store is registered, or was already made by the default factory, for `name`. */
+  has(name: string): boolean {
+    return this.#stores.has(name);
+  }
+
+  /**
+   * Closes every store the registry holds (each once, even when registered under several names)
+   * and forgets them. Idempotent. When some stores fail to close, the others are still closed
+   * and the call rejects with an `AggregateError` of the failures.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const stores = new Set(this.#stores.values());
+    this.#stores.clear();
+    const results = await Promise.allSettled([...stores].map((store) => store.close()));
+    const failures = results.flatMap((result) => (result.status === "rejected" ? [result.reason] : []));
+    if (failures.length > 0) throw new AggregateError(failures, `${failures.length} store(s) failed to close`);
+  }
+
+  /** The same as {@link StoreRegistry.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #assertOpen(operation: string): void {
+    if (this.#closed) throw new StoreClosedError({ operation, store: "StoreRegistry" });
+  }
+}
