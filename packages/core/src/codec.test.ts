@@ -1,0 +1,44 @@
+import { json, text, typed } from "./codec.js";
+import { InvalidArgumentError } from "./errors/invalid-argument-error.js";
+import { StoreCorruptionError } from "./errors/store-corruption-error.js";
+import { MemoryStore } from "./memory-store.js";
+
+interface Session {
+  user: string;
+  roles: string[];
+}
+
+describe("codecs and typed views", () => {
+  test("json round-trips structured values through bytes", async () => {
+    const store = new MemoryStore();
+    const sessions = typed(store, json<Session>());
+    await sessions.set("s1", { user: "ada", roles: ["admin"] }, { expiresIn: "1h" });
+    expect(await sessions.get("s1")).toEqual({ user: "ada", roles: ["admin"] });
+    expect(Buffer.from((await store.get("s1"))!).toString()).toBe('{"user":"ada","roles":["admin"]}');
+    expect(await sessions.expiresIn("s1")).toBeGreaterThan(3_599);
+    expect(await sessions.exists("s1")).toBe(true);
+    await sessions.delete("s1");
+    expect(await sessions.get("s1")).toBeNull();
+  });
+
+  test("text round-trips strings, including astral characters", async () => {
+    const notes = typed(new MemoryStore(), text());
+    await notes.set("n", "héllo 😀");
+    expect(await notes.get("n")).toBe("héllo 😀");
+  });
+
+  test("bytes that do not decode raise StoreCorruptionError", async () => {
+    const store = new MemoryStore();
+    await store.set("bad-json", "{not json");
+    await store.set("bad-utf8", new Uint8Array([0xff, 0xfe]));
+    await expect(typed(store, json()).get("bad-json")).rejects.toThrow(StoreCorruptionError);
+    await expect(typed(store, text()).get("bad-utf8")).rejects.toThrow(StoreCorruptionError);
+  });
+
+  test("values a codec cannot encode are rejected before anything is written", async () => {
+    const store = new MemoryStore();
+    await expect(typed(store, json()).set("k", undefined)).rejects.toThrow(InvalidArgumentError);
+    await expect(typed(store, text()).set("k", 5 as unknown as string)).rejects.toThrow(InvalidArgumentError);
+    expect(await store.exists("k")).toBe(false);
+  });
+});
