@@ -1,0 +1,63 @@
+/**
+ * The Stowage demo: a StoreRegistry whose default factory hands out namespaces of one
+ * MemoryStore, used the way a web application's integrations use it. Run it with `pnpm demo`.
+ */
+import { StoreRegistry, json, text, typed } from "@stowage/core";
+import { MemoryStore } from "@stowage/store-memory";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const say = (line: string) => console.log(line);
+
+interface Session {
+  user: string;
+  cart: string[];
+}
+
+async function main(): Promise<void> {
+  // One storage for the whole application; every integration gets its own namespace of it.
+  const root = new MemoryStore({ maxEntries: 10_000, sweepInterval: "30s" });
+  await using registry = new StoreRegistry({ defaultFactory: (name) => root.withNamespace(name) });
+  await using _root = root; // closed after the registry, when main() returns
+
+  say("1. Response cache: an entry that expires");
+  const responses = typed(registry.get("response_cache"), text());
+  await responses.set("GET /products", "<ul><li>kettle</li></ul>", { expiresIn: "300ms" });
+  say(`   cached body:       ${await responses.get("GET /products")}`);
+  say(`   expires in:        ${(await responses.expiresIn("GET /products"))?.toFixed(3)} s`);
+  await sleep(350);
+  say(`   after 350 ms:      ${await responses.get("GET /products")} (expired, gone on every read path)`);
+
+  say("2. Sessions: renewed on every read");
+  const sessions = typed(registry.get("sessions"), json<Session>());
+  await sessions.set("sid-42", { user: "ada", cart: ["kettle"] }, { expiresIn: "2s" });
+  await sleep(500);
+  say(`   before the read:   ${(await sessions.expiresIn("sid-42"))?.toFixed(3)} s left`);
+  const session = await sessions.get("sid-42", { renewFor: "30m" });
+  say(`   read:              ${JSON.stringify(session)}`);
+  say(`   after the read:    ${(await sessions.expiresIn("sid-42"))?.toFixed(0)} s left (renewed for 30 minutes)`);
+
+  say("3. Rate limit: a counter per client and window");
+  const limits = registry.get("rate_limit");
+  const limit = 3;
+  for (let request = 1; request <= 5; request++) {
+    const key = "client:203.0.113.7";
+    const count = Number((await limits.get(key))?.toString() ?? "0") + 1;
+    // The window starts with the first request; later writes keep its remaining time.
+    const windowLeft = (await limits.expiresIn(key)) ?? 60;
+    await limits.set(key, String(count), { expiresIn: windowLeft });
+    say(`   request ${request}:         ${count <= limit ? "allowed" : "rejected (429)"} (count ${count}, window ${windowLeft.toFixed(1)} s)`);
+  }
+
+  say("4. deleteAll of one namespace leaves the others intact");
+  await responses.set("GET /about", "<p>about us</p>");
+  await registry.get("response_cache").deleteAll();
+  say(`   response_cache:    ${await responses.exists("GET /about") ? "still there" : "emptied"}`);
+  say(`   sessions:          ${(await sessions.get("sid-42"))?.user ?? "lost"} is still logged in`);
+  say(`   rate_limit:        ${await limits.exists("client:203.0.113.7") ? "counter kept" : "counter lost"}`);
+  say(`   entries in root:   ${root.size}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
