@@ -1,0 +1,73 @@
+/** Which server a test wants: the protocol is the same, the binaries and images differ. */
+export type ServerKind = "redis" | "valkey";
+
+/**
+ * How a server was started: a container through testcontainers (a Docker-compatible engine
+ * answered), or the `redis-server` / `valkey-server` binary found on PATH.
+ */
+export type ServerVia = "testcontainers" | "binary";
+
+/** Options for {@link startServer} and {@link startCluster}. */
+export interface StartServerOptions {
+  /**
+   * Forces one way of starting the server. Defaults to the `STOWAGE_SERVERS` environment
+   * variable, else testcontainers when a container engine answers, else the binaries.
+   */
+  readonly via?: ServerVia;
+}
+
+/** Options for {@link startCluster}. */
+export interface StartClusterOptions extends StartServerOptions {
+  /** Number of primaries (no replicas); each owns an equal share of the 16384 slots. Default 3. */
+  readonly primaries?: number;
+}
+
+/**
+ * A Redis or Valkey server listening on a loopback port, started for a test or a benchmark.
+ *
+ * The server keeps nothing on disk (`--save ''`, `--appendonly no`) and listens on
+ * 127.0.0.1 only. Whoever starts it must call {@link RunningServer.stop}; a safety net also
+ * stops it when the Node.js process exits.
+ */
+export interface RunningServer {
+  readonly kind: ServerKind;
+  readonly host: "127.0.0.1";
+  readonly port: number;
+  /** `redis://127.0.0.1:PORT`. */
+  readonly url: string;
+  readonly via: ServerVia;
+  /** Stops the server and removes what it left (container, temporary directory). Idempotent. */
+  stop(): Promise<void>;
+  /**
+   * Freezes the server (`SIGSTOP`, or a container pause): it keeps its connections open but
+   * answers nothing until {@link RunningServer.unpause}. Idempotent.
+   */
+  pause(): Promise<void>;
+  /** Lets a paused server answer again; the queued commands are then served. Idempotent. */
+  unpause(): Promise<void>;
+  /**
+   * Kills the server (its connections drop) and starts it again on the same host and port.
+   * The data is gone (nothing is persisted), and so are loaded scripts. A paused server is
+   * unpaused first.
+   */
+  restart(): Promise<void>;
+}
+
+/** One node of a {@link RunningCluster}, as clients reach it and as it announces itself. */
+export interface ClusterNode {
+  readonly host: "127.0.0.1";
+  readonly port: number;
+}
+
+/**
+ * A Redis or Valkey Cluster of primaries on loopback ports, every slot assigned and
+ * `cluster_state:ok` on every node when it is returned. Nodes announce 127.0.0.1, so cluster
+ * clients need no address mapping.
+ */
+export interface RunningCluster {
+  readonly kind: ServerKind;
+  readonly nodes: ReadonlyArray<ClusterNode>;
+  readonly via: ServerVia;
+  /** Stops every node. Idempotent. Disconnect cluster clients first: they retry forever. */
+  stop(): Promise<void>;
+}
