@@ -1,0 +1,1 @@
+export { RedisStore, type RedisClient, type RedisStoreOptions, type RedisStoreClientOptions } from "./redis-store.js";

@@ -1,0 +1,1 @@
+export { ValkeyStore, type ValkeyClient, type ValkeyStoreOptions, type ValkeyStoreClientOptions } from "./valkey-store.js";

@@ -1,0 +1,111 @@
+/** How {@link OperationDeadlines} reports failures. */
+export interface DeadlineFailures {
+  /** The rejection of an operation that got no answer in time. */
+  timeout(operation: string): unknown;
+  /** The rejection of an operation whose command failed with `error`. */
+  error(error: unknown, operation: string, key: string | undefined): unknown;
+}
+
+/** One operation waiting for its reply. */
+interface Pending {
+  deadline: number;
+  settled: boolean;
+  reject: ((error: unknown) => void) | undefined;
+  operation: string;
+}
+
+/**
+ * Bounds how long commands wait for a reply, with one timer for all of them.
+ *
+ * Every operation gets the same timeout, so deadlines come due in the order operations start:
+ * a queue in start order and one timer, armed for the oldest unsettled operation, replace a
+ * timer per command. Settled operations leave the front of the queue as soon as they reach it,
+ * so in steady traffic the queue holds little more than what is in flight.
+ */
+export class OperationDeadlines {
+  readonly #timeoutMs: number;
+  readonly #failures: DeadlineFailures;
+  readonly #queue: Pending[] = [];
+  #head = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * @param timeoutMs - how long an operation may wait, in milliseconds.
+   * @param failures - makes the rejections.
+   */
+  constructor(timeoutMs: number, failures: DeadlineFailures) {
+    this.#timeoutMs = timeoutMs;
+    this.#failures = failures;
+  }
+
+  /** The bound, in milliseconds. */
+  get timeoutMs(): number {
+    return this.#timeoutMs;
+  }
+
+  /**
+   * Settles like `command`, with its rejection passed through `failures.error`; or, when
+   * `command` has not settled within the bound, rejects with `failures.timeout(operation)`.
+   */
+  run<T>(operation: string, key: string | undefined, command: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const pending: Pending = { deadline: performance.now() + this.#timeoutMs, settled: false, reject, operation };
+      this.#queue.push(pending);
+      this.#timer ??= this.#arm(this.#timeoutMs);
+      command.then(
+        (value) => {
+          if (this.#settle(pending)) resolve(value);
+        },
+        (error: unknown) => {
+          if (this.#settle(pending)) reject(this.#failures.error(error, operation, key));
+        },
+      );
+    });
+  }
+
+  /** Marks `pending` settled; false when its deadline already rejected it. */
+  #settle(pending: Pending): boolean {
+    if (pending.settled) return false;
+    pending.settled = true;
+    pending.reject = undefined;
+    const queue = this.#queue;
+    while (this.#head < queue.length && queue[this.#head]!.settled) this.#head++;
+    if (this.#head === queue.length) {
+      queue.length = 0;
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > queue.length) {
+      queue.splice(0, this.#head);
+      this.#head = 0;
+    }
+    return true;
+  }
+
+  #arm(delayMs: number): ReturnType<typeof setTimeout> {
+    const timer = setTimeout(() => this.#expire(), Math.max(1, Math.ceil(delayMs)));
+    // A pending command keeps the process alive through the client's socket; this timer need not.
+    timer.unref();
+    return timer;
+  }
+
+  #expire(): void {
+    this.#timer = undefined;
+    const queue = this.#queue;
+    const now = performance.now();
+    while (this.#head < queue.length) {
+      const pending = queue[this.#head]!;
+      if (!pending.settled) {
+        if (pending.deadline > now) {
+          this.#timer = this.#arm(pending.deadline - now);
+          return;
+        }
+        const reject = pending.reject!;
+        pending.settled = true;
+        pending.reject = undefined;
+        reject(this.#failures.timeout(pending.operation));
+      }
+      this.#head++;
+    }
+    queue.length = 0;
+    this.#head = 0;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The few calls of an ioredis-style client that {@link RespStore} uses. ioredis and iovalkey
+ * clients (`Redis` and `Cluster`) have them all; any other client can be adapted to it.
+ *
+ * Values and scanned keys travel as `Buffer`s, so bytes are never decoded as text.
+ */
+export interface RespClient {
+  /** `GET key`, the reply as bytes; `null` when missing. */
+  getBuffer(key: string): Promise<Buffer | null>;
+  /** `SET key value`. */
+  set(key: string, value: Buffer): Promise<unknown>;
+  /** `SET key value PX milliseconds`. */
+  set(key: string, value: Buffer, unit: "PX", milliseconds: number): Promise<unknown>;
+  /** `PTTL key`: milliseconds left, -1 without expiry, -2 when missing. */
+  pttl(key: string): Promise<number>;
+  /** `EXISTS key`: 1 or 0. */
+  exists(key: string): Promise<number>;
+  /** `UNLINK key...`: how many were removed. */
+  unlink(...keys: Array<string | Buffer>): Promise<number>;
+  /** `SCAN cursor MATCH pattern COUNT count`, keys as bytes: the next cursor ("0" at the end) and a page of keys. */
+  scanBuffer(cursor: string, match: "MATCH", pattern: string, count: "COUNT", hint: number): Promise<[cursor: Buffer, keys: Buffer[]]>;
+  /**
+   * Registers a Lua script as a command `name`, with a `${name}Buffer` variant whose reply is
+   * bytes. Calling it sends EVALSHA and falls back to EVAL when the server answers NOSCRIPT.
+   */
+  defineCommand(name: string, definition: { lua: string; numberOfKeys?: number; readOnly?: boolean }): void;
+  /** Starts a batch of commands sent together; on a Cluster, every command of a batch must go to one node. */
+  pipeline(): RespPipeline;
+  /** Closes the connection after the commands already sent are answered. */
+  quit(): Promise<unknown>;
+  /** Closes the connection at once. */
+  disconnect(): void;
+  /** The connection state; `"ready"` once commands can be sent. */
+  readonly status: string;
+  /** Runs `listener` once when `event` (here: `"ready"`) is emitted. */
+  once(event: "ready", listener: () => void): unknown;
+  /** Removes a listener added with `once`. */
+  off(event: "ready", listener: () => void): unknown;
+  /** True for a Cluster client. */
+  readonly isCluster?: boolean;
+  /** The client's options; only `keyPrefix` is read, since a prefixing client cannot be scanned correctly. */
+  readonly options?: { keyPrefix?: string | undefined };
+  /** On a Cluster: a client for each primary node, for SCAN. */
+  nodes?(role: "master"): RespNodeClient[];
+}
+
+/** A Cluster's connection to one node: only SCAN is sent through it (writes go through the Cluster, which follows redirections). */
+export interface RespNodeClient {
+  /** As {@link RespClient.scanBuffer}, on this node only. */
+  scanBuffer(cursor: string, match: "MATCH", pattern: string, count: "COUNT", hint: number): Promise<[cursor: Buffer, keys: Buffer[]]>;
+}
+
+/** A batch of commands (see {@link RespClient.pipeline}). */
+export interface RespPipeline {
+  /** Adds `UNLINK key...` to the batch. */
+  unlink(...keys: Buffer[]): RespPipeline;
+  /** Sends the batch: one `[error, reply]` pair per command. */
+  exec(): Promise<Array<[error: Error | null, reply: unknown]> | null>;
+}
