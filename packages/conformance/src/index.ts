@@ -1,0 +1,7 @@
+export { describeStoreConformance } from "./describe-store-conformance.js";
+export {
+  conformanceCases,
+  type ConformanceCase,
+  type StoreCapabilities,
+  type StoreConformanceOptions,
+} from "./conformance-cases.js";

@@ -1,0 +1,32 @@
+import type { NamespacedStore, Store } from "@stowage/core";
+import { conformanceCases, type StoreConformanceOptions } from "./conformance-cases.js";
+
+const DEFAULT_TIMEOUT_MS = 20_000;
+
+/**
+ * Registers the Stowage conformance suite for one store with jest: a `describe` block titled
+ * `options.name`, one nested `describe` per concern (basic, values, keys, expiry, renew,
+ * namespaces, lifecycle, concurrency), and one `test` per case. Call it at the top level of a
+ * test file.
+ *
+ * Each test gets a fresh store from `options.create` and hands it to `options.cleanup` (default
+ * `close()`) afterwards. Cases that need a capability the store declares it lacks are
+ * registered with `test.skip`, so the report shows them. Tests use real time (expiry cases sleep
+ * a few hundred milliseconds): do not enable fake timers around the suite.
+ *
+ * @throws InvalidArgumentError when `options` are malformed (no name, no `create`, a bad capability).
+ */
+export function describeStoreConformance<S extends Store = NamespacedStore>(options: StoreConformanceOptions<S>): void {
+  const cases = conformanceCases(options);
+  const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+  describe(options.name, () => {
+    for (const group of new Set(cases.map((entry) => entry.group))) {
+      describe(group, () => {
+        for (const entry of cases.filter((candidate) => candidate.group === group)) {
+          if (entry.skipReason === undefined) test(entry.name, () => entry.run(), timeout);
+          else test.skip(`${entry.name} (skipped: ${entry.skipReason})`, () => entry.run());
+        }
+      });
+    }
+  });
+}

@@ -1,0 +1,93 @@
+import type { CaseDefinition } from "./case-definition.js";
+import { expectBytes, expectSecondsLeft, within } from "./assertions.js";
+import { EXPIRED_AFTER_MS, SHORT_TTL_MS, randomKey, sleep, utf8 } from "./fixtures.js";
+
+/** `get(key, { renewFor })`: moves an existing expiry, never creates one, never resurrects. */
+export function renewCases(): CaseDefinition[] {
+  return [
+    {
+      name: "renewFor on an expiring key returns the value and moves its expiry to now + renewFor",
+      async run(store) {
+        const key = randomKey();
+        await store.set(key, utf8("renewed"), { expiresIn: `${SHORT_TTL_MS}ms` });
+        const started = performance.now();
+        expectBytes(await store.get(key, { renewFor: "30s" }), utf8("renewed"), "get with renewFor");
+        expectSecondsLeft(await store.expiresIn(key), 30, performance.now() - started, "expiresIn after renewing for 30 s");
+        await sleep(EXPIRED_AFTER_MS);
+        expectBytes(await store.get(key), utf8("renewed"), "get after the original expiry passed");
+      },
+    },
+    {
+      name: "renewing for 250 ms works, and may shorten the expiry",
+      async run(store) {
+        const key = randomKey();
+        await store.set(key, utf8("shortened"), { expiresIn: "1h" });
+        expectBytes(await store.get(key, { renewFor: "250ms" }), utf8("shortened"), "get with renewFor 250ms");
+        const left = await store.expiresIn(key);
+        if (left !== null) expect(left).toBeLessThanOrEqual(0.25);
+        await sleep(250 + EXPIRED_AFTER_MS - SHORT_TTL_MS);
+        await within("after the 250 ms renewal passed", async () => {
+          expect(await store.exists(key)).toBe(false);
+          expect(await store.get(key)).toBeNull();
+        });
+      },
+    },
+    {
+      name: "renewing for 7 days and for a day (as seconds) works",
+      async run(store) {
+        for (const [renewFor, seconds] of [["7d", 604_800], [86_400, 86_400]] as const) {
+          const key = randomKey();
+          await store.set(key, utf8("long"), { expiresIn: "1m" });
+          const started = performance.now();
+          expectBytes(await store.get(key, { renewFor }), utf8("long"), `get with renewFor ${renewFor}`);
+          expectSecondsLeft(await store.expiresIn(key), seconds, performance.now() - started, `expiresIn after renewing for ${renewFor}`);
+        }
+      },
+    },
+    {
+      name: "renewFor on a key without expiry returns the value and gives it no expiry",
+      async run(store) {
+        const key = randomKey();
+        await store.set(key, utf8("persistent"));
+        expectBytes(await store.get(key, { renewFor: `${SHORT_TTL_MS}ms` }), utf8("persistent"), "get with renewFor");
+        expect(await store.expiresIn(key)).toBeNull();
+        await sleep(EXPIRED_AFTER_MS);
+        expectBytes(await store.get(key), utf8("persistent"), "get after the renewal would have expired it");
+        expect(await store.expiresIn(key)).toBeNull();
+      },
+    },
+    {
+      name: "renewing a missing key returns null and creates nothing",
+      async run(store) {
+        const key = randomKey();
+        expect(await store.get(key, { renewFor: "1h" })).toBeNull();
+        expect(await store.exists(key)).toBe(false);
+        expect(await store.expiresIn(key)).toBeNull();
+        expect(await store.get(key)).toBeNull();
+      },
+    },
+    {
+      name: "renewing an expired key returns null and does not resurrect it",
+      async run(store) {
+        const key = randomKey();
+        await store.set(key, utf8("expired"), { expiresIn: `${SHORT_TTL_MS}ms` });
+        await sleep(EXPIRED_AFTER_MS);
+        expect(await store.get(key, { renewFor: "1h" })).toBeNull();
+        expect(await store.exists(key)).toBe(false);
+        expect(await store.expiresIn(key)).toBeNull();
+        expect(await store.get(key)).toBeNull();
+      },
+    },
+    {
+      name: "renewing a deleted key returns null and does not resurrect it",
+      async run(store) {
+        const key = randomKey();
+        await store.set(key, utf8("deleted"), { expiresIn: "1h" });
+        await store.delete(key);
+        expect(await store.get(key, { renewFor: "1h" })).toBeNull();
+        expect(await store.exists(key)).toBe(false);
+        expect(await store.get(key)).toBeNull();
+      },
+    },
+  ];
+}
