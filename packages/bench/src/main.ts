@@ -1,0 +1,34 @@
+// `pnpm bench`: runs the side-by-side benchmark and prints a Markdown report on stdout (progress
+// on stderr). Servers are started on free loopback ports and always stopped.
+import type { Backend, BackendSuite } from "./contender.js";
+import { describeEnvironment } from "./environment.js";
+import { measureMemoryPerEntry } from "./memory-per-entry.js";
+import { memorySuite } from "./memory-contenders.js";
+import { parseBenchOptions, UsageError } from "./options.js";
+import { runBench } from "./run-bench.js";
+
+async function main(argv: readonly string[]): Promise<void> {
+  const options = parseBenchOptions(argv);
+  const cleanups: (() => Promise<void>)[] = [];
+  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  const suites: Partial<Record<Backend, () => Promise<BackendSuite>>> = { memory: memorySuite };
+  const started = performance.now();
+  try {
+    const report = await runBench(options, { suites, measureMemory: measureMemoryPerEntry, log });
+    const sizes = options.quick ? "quick sizes" : "full sizes";
+    process.stdout.write(`# Stowage bench (${sizes}, ${options.rounds} rounds, medians)\n\n${describeEnvironment(import.meta.url)}\n\n${report.markdown}`);
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => log(`cleanup failed: ${String(error)}`));
+    log(`done in ${((performance.now() - started) / 1_000).toFixed(1)} s`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`${error.message ? `bench: ${error.message}\n` : ""}${error.usage}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  process.stderr.write(`bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

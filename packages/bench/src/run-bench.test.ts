@@ -1,0 +1,82 @@
+import type { BackendSuite, Contender } from "./contender.js";
+import { runThroughput } from "./harness.js";
+import { memorySuite } from "./memory-contenders.js";
+import { parseBenchOptions, UsageError } from "./options.js";
+import { runBench } from "./run-bench.js";
+
+// Runs the real harness on the real memory contenders at tiny sizes, so the bench cannot rot.
+// It checks the shape of the report and the correctness columns, never a speed.
+
+const CONTENDERS = ["Map (floor)", "MemoryStore", "keyv (memory)", "unstorage (memory)", "cache-manager (memory)"];
+
+/** The cells of every Markdown table row whose first cells are `prefix`. */
+function rowsStartingWith(markdown: string, ...prefix: string[]): string[][] {
+  return markdown
+    .split("\n")
+    .filter((line) => line.startsWith("| "))
+    .map((line) => line.slice(2, -2).split(" | "))
+    .filter((cells) => prefix.every((cell, index) => cells[index] === cell));
+}
+
+describe("runBench on the memory contenders", () => {
+  const options = parseBenchOptions(["--quick", "--only", "memory", "--ops", "200", "--large-ops", "20", "--rounds", "2", "--delete-entries", "50"]);
+
+  it("prints one row per contender, workload and operation, with numeric ratios to the floor", async () => {
+    const report = await runBench(options, { suites: { memory: memorySuite }, log: () => {} });
+    for (const workload of ["100 B sequential", "100 B, 64 in flight", "64 KiB sequential", "100 B with 60 s expiry"]) {
+      for (const op of ["set", "get"]) {
+        const rows = rowsStartingWith(report.markdown, workload, op);
+        expect(rows.map((cells) => cells[2])).toEqual(CONTENDERS);
+        for (const cells of rows) {
+          expect(cells[3]).toMatch(/^[\d,]+$/); // ops/s
+          expect(cells[6]).toMatch(/^\d+\.\d\d×$/); // ratio to the floor
+        }
+        expect(rows[0]![6]).toBe("1.00×");
+      }
+    }
+    const verdicts = rowsStartingWith(report.markdown, "100 B sequential").filter((cells) => cells[2] === "MemoryStore");
+    expect(verdicts.map((cells) => cells[8])).toEqual([expect.stringMatching(/^(meets|\*\*misses\*\*)$/), expect.stringMatching(/^(meets|\*\*misses\*\*)$/)]);
+    expect(report.meets + report.misses).toBe(2);
+    expect(report.markdown).toContain("Memory per entry\n\nNot measured in this run");
+  });
+
+  it("reports exact survivors of deleteAll, and the peers that get it wrong", async () => {
+    const report = await runBench(parseBenchOptions(["--only", "memory", "--workloads", "delete-all", "--rounds", "1", "--delete-entries", "50"]), {
+      suites: { memory: memorySuite },
+      log: () => {},
+    });
+    const survivors = new Map(report.deletes.map((row) => [row.contender, [row.survivorsDeleted[0], row.survivorsSibling[0]]]));
+    expect(survivors.get("Map (floor)")).toEqual([0, 50]);
+    expect(survivors.get("MemoryStore")).toEqual([0, 50]);
+    // unstorage's prefixStorage(...).clear() skips the root mount, so it removes nothing.
+    expect(survivors.get("unstorage (memory)")).toEqual([50, 50]);
+    expect(survivors.has("cache-manager (memory)")).toBe(false);
+    expect(rowsStartingWith(report.markdown, "MemoryStore")[0]).toEqual(["MemoryStore", "50", expect.stringMatching(/^\d/), expect.stringMatching(/^\d+\.\d\d×$/), "0 / 50", "50 / 50", "", ""]);
+  });
+
+  it("fails a contender that loses values or changes their bytes", async () => {
+    const forgetful = (get: Contender["get"]): BackendSuite => ({
+      backend: "memory",
+      contenders: [{ name: "forgetful", role: "floor", notes: [], set: async () => {}, get, close: async () => {} }],
+      sampleEvery: 1,
+      reset: async () => {},
+      close: async () => {},
+    });
+    const workload = { name: "sequential", title: "t", valueBytes: 100, ops: 10, keys: 10, inFlight: 1 } as const;
+    await expect(runThroughput(forgetful(async () => null), workload, 1)).rejects.toThrow("forgetful found nothing for 1 of 1 reads");
+    await expect(runThroughput(forgetful(async () => new Uint8Array(100)), workload, 1)).rejects.toThrow("forgetful did not read back the bytes");
+  });
+});
+
+describe("parseBenchOptions", () => {
+  it("takes sizes and selections, and ignores the -- that turbo passes through", () => {
+    const options = parseBenchOptions(["--", "--quick", "--ops=300", "--rounds", "4", "--only", "redis,memory"]);
+    expect(options).toMatchObject({ quick: true, rounds: 4, ops: { memory: 300, redis: 300 }, largeOps: { memory: 16 }, backends: ["memory", "redis"] });
+  });
+
+  it("rejects unknown flags and bad values with a UsageError", () => {
+    expect(() => parseBenchOptions(["--fast"])).toThrow(UsageError);
+    expect(() => parseBenchOptions(["--ops", "0"])).toThrow("--ops takes a positive whole number");
+    expect(() => parseBenchOptions(["--only", "mongo"])).toThrow("--only takes a comma-separated list");
+  });
+});
