@@ -48,13 +48,22 @@ export class OperationDeadlines {
    * `command` has not settled within the bound, rejects with `failures.timeout(operation)`.
    */
   run<T>(operation: string, key: string | undefined, command: Promise<T>): Promise<T> {
+    return this.#run(operation, key, command, false);
+  }
+
+  /** As {@link OperationDeadlines.run}, resolving to undefined whatever the reply. */
+  runDiscarding(operation: string, key: string | undefined, command: Promise<unknown>): Promise<void> {
+    return this.#run(operation, key, command, true) as Promise<void>;
+  }
+
+  #run<T>(operation: string, key: string | undefined, command: Promise<T>, discard: boolean): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const pending: Pending = { deadline: performance.now() + this.#timeoutMs, settled: false, reject, operation };
       this.#queue.push(pending);
       this.#timer ??= this.#arm(this.#timeoutMs);
       command.then(
         (value) => {
-          if (this.#settle(pending)) resolve(value);
+          if (this.#settle(pending)) resolve(discard ? (undefined as T) : value);
         },
         (error: unknown) => {
           if (this.#settle(pending)) reject(this.#failures.error(error, operation, key));

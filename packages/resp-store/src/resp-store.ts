@@ -134,11 +134,11 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
     const bytes = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
     const redisKey = this.#prefix + key;
     const command = ttlMs === undefined ? this.#client.set(redisKey, bytes) : this.#client.set(redisKey, bytes, "PX", ttlMs);
-    return this.#run("set", key, command as Promise<void>);
+    return this.#deadlines.runDiscarding("set", key, command);
   }
 
   protected deleteEntry(key: string): Promise<void> {
-    return this.#run("delete", key, this.#client.unlink(this.#prefix + key) as Promise<unknown> as Promise<void>);
+    return this.#deadlines.runDiscarding("delete", key, this.#client.unlink(this.#prefix + key));
   }
 
   protected async hasEntry(key: string): Promise<boolean> {
@@ -189,7 +189,7 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
     if (!this.#ownsClient) return;
     const client = this.#client;
     try {
-      await this.#run("close", undefined, client.quit());
+      await this.#deadlines.runDiscarding("close", undefined, client.quit());
     } catch {
       // QUIT could not be sent or answered (the server is gone): drop the connection instead.
       client.disconnect();
