@@ -1,0 +1,63 @@
+/*
+ * A child process for the multi-process tests, run as plain JavaScript after compile-for-child.ts
+ * transpiles it. argv[2] is a JSON task; the process prints one JSON line of results and exits
+ * with 1 (printing the problem) the moment it sees a value that is not whole.
+ */
+import { FileStore } from "@stowage/store-file";
+import { isWholeValue, makeValue } from "./values.js";
+
+interface Task {
+  mode: "hammer" | "write-forever";
+  path: string;
+  namespace?: string;
+  keys: string[];
+  iterations?: number;
+  maxSize: number;
+  durable?: boolean;
+}
+
+async function main(): Promise<void> {
+  const task = JSON.parse(process.argv[2]!) as Task;
+  const root = new FileStore({ path: task.path, durable: task.durable ?? false });
+  const store = task.namespace === undefined ? root : root.withNamespace(task.namespace);
+  const pick = () => task.keys[Math.floor(Math.random() * task.keys.length)]!;
+  const size = () => 8 + Math.floor(Math.random() * (task.maxSize - 8));
+  let sequence = process.pid * 1_000;
+  const counts = { sets: 0, reads: 0, hits: 0, deletes: 0, renewals: 0 };
+
+  if (task.mode === "write-forever") {
+    // Tell the parent writes have started, then write until killed.
+    process.stdout.write("started\n");
+    for (;;) await store.set(pick(), makeValue(++sequence, size()));
+  }
+
+  for (let i = 0; i < task.iterations!; i++) {
+    const key = pick();
+    const roll = Math.random();
+    if (roll < 0.4) {
+      await store.set(key, makeValue(++sequence, size()), Math.random() < 0.5 ? { expiresIn: "1h" } : undefined);
+      counts.sets++;
+    } else if (roll < 0.45) {
+      await store.delete(key);
+      counts.deletes++;
+    } else {
+      const renew = roll > 0.9;
+      const value = await store.get(key, renew ? { renewFor: "2h" } : undefined);
+      counts.reads++;
+      if (renew) counts.renewals++;
+      if (value !== null) {
+        counts.hits++;
+        if (!isWholeValue(value)) {
+          process.stdout.write(JSON.stringify({ error: `torn value for ${key}: ${value.byteLength} bytes` }) + "\n");
+          process.exit(1);
+        }
+      }
+    }
+  }
+  process.stdout.write(JSON.stringify(counts) + "\n");
+}
+
+main().catch((error: unknown) => {
+  process.stdout.write(JSON.stringify({ error: String((error as Error)?.stack ?? error) }) + "\n");
+  process.exit(1);
+});
