@@ -1,24 +1,25 @@
 // `pnpm bench`: runs the side-by-side benchmark and prints a Markdown report on stdout (progress
-// on stderr). Servers are started on free loopback ports and always stopped.
+// on stderr). Each network suite starts its own server on a free loopback port and stops it when
+// the suite closes, which runBench does even when a workload fails.
 import type { Backend, BackendSuite } from "./contender.js";
 import { describeEnvironment } from "./environment.js";
 import { measureMemoryPerEntry } from "./memory-per-entry.js";
 import { memorySuite } from "./memory-contenders.js";
 import { parseBenchOptions, UsageError } from "./options.js";
+import { redisSuite } from "./redis-contenders.js";
 import { runBench } from "./run-bench.js";
+import { valkeySuite } from "./valkey-contenders.js";
 
 async function main(argv: readonly string[]): Promise<void> {
   const options = parseBenchOptions(argv);
-  const cleanups: (() => Promise<void>)[] = [];
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
-  const suites: Partial<Record<Backend, () => Promise<BackendSuite>>> = { memory: memorySuite };
+  const suites: Partial<Record<Backend, () => Promise<BackendSuite>>> = { memory: memorySuite, redis: redisSuite, valkey: valkeySuite };
   const started = performance.now();
   try {
     const report = await runBench(options, { suites, measureMemory: measureMemoryPerEntry, log });
     const sizes = options.quick ? "quick sizes" : "full sizes";
     process.stdout.write(`# Stowage bench (${sizes}, ${options.rounds} rounds, medians)\n\n${describeEnvironment(import.meta.url)}\n\n${report.markdown}`);
   } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => log(`cleanup failed: ${String(error)}`));
     log(`done in ${((performance.now() - started) / 1_000).toFixed(1)} s`);
   }
 }

@@ -3,6 +3,7 @@ import { createCache } from "cache-manager";
 import { Keyv } from "keyv";
 import { createStorage, prefixStorage } from "unstorage";
 import { closeAll, type BackendSuite, type Contender, type NamespaceView } from "./contender.js";
+import { stowageStore } from "./stowage-store.js";
 
 /**
  * The floor: a `Map` behind an async function. It keeps the caller's array (no copies) and checks
@@ -43,26 +44,6 @@ export function mapFloor(): Contender {
       values.clear();
       expiries.clear();
     },
-  };
-}
-
-/** Stowage's `MemoryStore`, namespaces through `withNamespace`. */
-export function memoryStore(): Contender {
-  const store = new MemoryStore();
-  const views = new Map<string, MemoryStore>();
-  return {
-    name: "MemoryStore",
-    role: "stowage",
-    notes: [],
-    set: (key, value, ttlMs) => (ttlMs === undefined ? store.set(key, value) : store.set(key, value, { expiresIn: ttlMs / 1_000 })),
-    get: (key) => store.get(key),
-    namespace(name) {
-      let view = views.get(name);
-      if (!view) views.set(name, (view = store.withNamespace(name)));
-      const namespaced = view;
-      return { set: (key, value) => namespaced.set(key, value), get: (key) => namespaced.get(key), deleteAll: () => namespaced.deleteAll() };
-    },
-    close: () => store.close(),
   };
 }
 
@@ -124,7 +105,7 @@ export function cacheManagerMemory(): Contender {
 /** The memory contenders by name, for the memory-per-entry child process. */
 export const MEMORY_CONTENDERS: Record<string, () => Contender> = {
   "Map (floor)": mapFloor,
-  MemoryStore: memoryStore,
+  MemoryStore: () => stowageStore("MemoryStore", new MemoryStore()),
   "keyv (memory)": keyvMemory,
   "unstorage (memory)": unstorageMemory,
   "cache-manager (memory)": cacheManagerMemory,

@@ -30,7 +30,7 @@ const USAGE = `Usage: pnpm bench [--quick] [--rounds N] [--ops N] [--large-ops N
   --rounds N         rounds per workload (default 5, quick 3)
   --ops N            operations per phase of the 100-byte workloads, every backend
                      (default memory 200000, file 3000, redis/valkey 10000;
-                     quick memory 50000, file 300, redis/valkey 1000)
+                     quick memory 100000, file 1000, redis/valkey 3000)
   --large-ops N      operations per phase of the 64 KiB workload (default a twentieth of --ops, at least 16)
   --in-flight N      operations in flight in the concurrent workload (default 64)
   --delete-entries N entries in each of the two namespaces of deleteAll (default 100000, quick 2000)
@@ -77,7 +77,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
     quick,
     rounds: quick ? 3 : 5,
-    ops: quick ? { memory: 50_000, file: 300, redis: 1_000, valkey: 1_000 } : { memory: 200_000, file: 3_000, redis: 10_000, valkey: 10_000 },
+    ops: quick ? { memory: 100_000, file: 1_000, redis: 3_000, valkey: 3_000 } : { memory: 200_000, file: 3_000, redis: 10_000, valkey: 10_000 },
     largeOps: perBackend(0),
     inFlight: 64,
     deleteEntries: perBackend(quick ? 2_000 : 100_000),
