@@ -3,6 +3,7 @@
 // the suite closes, which runBench does even when a workload fails.
 import type { Backend, BackendSuite } from "./contender.js";
 import { describeEnvironment } from "./environment.js";
+import { fileSuite } from "./file-contenders.js";
 import { measureMemoryPerEntry } from "./memory-per-entry.js";
 import { memorySuite } from "./memory-contenders.js";
 import { parseBenchOptions, UsageError } from "./options.js";
@@ -13,7 +14,7 @@ import { valkeySuite } from "./valkey-contenders.js";
 async function main(argv: readonly string[]): Promise<void> {
   const options = parseBenchOptions(argv);
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
-  const suites: Partial<Record<Backend, () => Promise<BackendSuite>>> = { memory: memorySuite, redis: redisSuite, valkey: valkeySuite };
+  const suites: Partial<Record<Backend, () => Promise<BackendSuite>>> = { memory: memorySuite, file: fileSuite, redis: redisSuite, valkey: valkeySuite };
   const started = performance.now();
   try {
     const report = await runBench(options, { suites, measureMemory: measureMemoryPerEntry, log });

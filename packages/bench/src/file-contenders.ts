@@ -1,0 +1,110 @@
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FileStore } from "@stowage/store-file";
+import { createStorage } from "unstorage";
+import fsLiteDriver from "unstorage/drivers/fs-lite";
+import { closeAll, type BackendSuite, type Contender, type NamespaceView } from "./contender.js";
+import { unstorageView } from "./memory-contenders.js";
+import { stowageStore } from "./stowage-store.js";
+
+const missingToNull = (error: NodeJS.ErrnoException): null => {
+  if (error.code === "ENOENT") return null;
+  throw error;
+};
+
+/**
+ * The floor of the file backend: one file per key, written to a temporary name then renamed
+ * over (atomic, like FileStore), and read with `readFile`. A namespace is a subdirectory, removed
+ * with `rm -r`. Bench keys are plain names, so they need no encoding.
+ */
+function fileFloor(directory: string): Contender {
+  let counter = 0;
+  const created = new Set<string>();
+  const write = async (folder: string, key: string, value: Uint8Array) => {
+    if (!created.has(folder)) {
+      await mkdir(folder, { recursive: true });
+      created.add(folder);
+    }
+    const path = join(folder, key);
+    const temporary = `${path}.${process.pid}.${counter++}.tmp`;
+    await writeFile(temporary, value);
+    await rename(temporary, path);
+  };
+  const read = (folder: string, key: string) => readFile(join(folder, key)).catch(missingToNull);
+  return {
+    name: "writeFile + rename (floor)",
+    role: "floor",
+    notes: ["ignores expiry"],
+    set: (key, value) => write(join(directory, "root"), key, value),
+    get: (key) => read(join(directory, "root"), key),
+    namespace(name): NamespaceView {
+      const folder = join(directory, "spaces", name);
+      return {
+        set: (key, value) => write(folder, key, value),
+        get: (key) => read(folder, key),
+        async deleteAll() {
+          await rm(folder, { recursive: true, force: true });
+          created.delete(folder);
+        },
+      };
+    },
+    close: async () => {},
+  };
+}
+
+/** unstorage with its fs-lite driver, raw API; a namespace is a driver on a subdirectory. */
+function unstorageFsLite(directory: string): Contender {
+  const storages = new Map<string, ReturnType<typeof createStorage>>();
+  const storageFor = (base: string) => {
+    let storage = storages.get(base);
+    if (!storage) storages.set(base, (storage = createStorage({ driver: fsLiteDriver({ base }) })));
+    return storage;
+  };
+  const root = storageFor(join(directory, "root"));
+  return {
+    name: "unstorage (fs-lite)",
+    role: "peer",
+    notes: ["ignores expiry", "writes files in place (a reader can see half a value)"],
+    set: (key, value) => root.setItemRaw(key, value),
+    get: (key) => root.getItemRaw(key),
+    namespace: (name) => unstorageView(storageFor(join(directory, "spaces", name))),
+    close: () => closeAll([...storages.values()].map((storage) => ({ close: () => storage.dispose() }))),
+  };
+}
+
+/**
+ * The file suite, in a temporary directory of its own (removed on close): the floor, FileStore
+ * (default options: not durable, like the floor) and unstorage's fs-lite driver.
+ */
+export async function fileSuite(): Promise<BackendSuite> {
+  const directory = await mkdtemp(join(tmpdir(), "stowage-bench-"));
+  let generation = 0;
+  const make = (): Contender[] => {
+    const base = join(directory, String(generation++));
+    return [fileFloor(join(base, "floor")), stowageStore("FileStore", new FileStore({ path: join(base, "file-store") })), unstorageFsLite(join(base, "fs-lite"))];
+  };
+  let contenders = make();
+  const removePrevious = async (before: number) => {
+    for (let previous = 0; previous < before; previous++) await rm(join(directory, String(previous)), { recursive: true, force: true });
+  };
+  return {
+    backend: "file",
+    get contenders() { return contenders; },
+    sampleEvery: 1,
+    // Fresh directories per workload; the previous workload's files are removed.
+    async reset() {
+      await closeAll(contenders);
+      const before = generation;
+      contenders = make();
+      await removePrevious(before);
+    },
+    async close() {
+      try {
+        await closeAll(contenders);
+      } finally {
+        await rm(directory, { recursive: true, force: true });
+      }
+    },
+  };
+}
