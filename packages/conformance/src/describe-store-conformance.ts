@@ -1,4 +1,4 @@
-import type { NamespacedStore, Store } from "@stowage/core";
+import { InvalidArgumentError, type NamespacedStore, type Store } from "@stowage/core";
 import { conformanceCases, type StoreConformanceOptions } from "./conformance-cases.js";
 
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -14,11 +14,15 @@ const DEFAULT_TIMEOUT_MS = 20_000;
  * registered with `test.skip`, so the report shows them. Tests use real time (expiry cases sleep
  * a few hundred milliseconds): do not enable fake timers around the suite.
  *
- * @throws InvalidArgumentError when `options` are malformed (no name, no `create`, a bad capability).
+ * @throws InvalidArgumentError when `options` are malformed (no name, no `create`, a bad capability
+ *   or timeout).
  */
 export function describeStoreConformance<S extends Store = NamespacedStore>(options: StoreConformanceOptions<S>): void {
   const cases = conformanceCases(options);
   const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+  if (!(Number.isFinite(timeout) && timeout > 0)) {
+    throw new InvalidArgumentError({ argument: "conformance option timeout", value: timeout, expected: "a positive number of milliseconds" });
+  }
   describe(options.name, () => {
     for (const group of new Set(cases.map((entry) => entry.group))) {
       describe(group, () => {

@@ -55,7 +55,11 @@ export function utf8(text: string): Uint8Array {
 
 /** Renders a key or name for a failure message: escaped, and cut when long. */
 export function show(value: unknown): string {
-  if (typeof value !== "string") return typeof value === "object" ? Object.prototype.toString.call(value) : String(value);
-  const shown = JSON.stringify(value.length > 48 ? value.slice(0, 48) : value);
-  return value.length > 48 ? `${shown}… (${value.length} characters)` : shown;
+  if (typeof value === "string") {
+    const shown = JSON.stringify(value.length > 48 ? value.slice(0, 48) : value);
+    return value.length > 48 ? `${shown}… (${value.length} characters)` : shown;
+  }
+  if (value instanceof Uint8Array) return `a Uint8Array of ${value.length} bytes`;
+  if (typeof value === "object" && value !== null) return Object.prototype.toString.call(value);
+  return String(value);
 }
