@@ -12,8 +12,19 @@ export const KINDS: readonly ServerKind[] = ["redis", "valkey"];
 /** The clients the tests use: ioredis for Redis, iovalkey for Valkey (their APIs are the same). */
 export type AnyClient = Redis | RedisCluster | Valkey | ValkeyCluster;
 
+/**
+ * The clients' wait for a closing socket before destroying it. Disconnecting a client whose
+ * server is gone leaves this timer running on a socket that already closed, so with the default
+ * (2 s) jest would wait that long to exit.
+ */
+const DISCONNECT_TIMEOUT_MS = 100;
+
 /** Options for test clients: they fail fast so a test never waits on a dead server. */
-const CLIENT_OPTIONS = { maxRetriesPerRequest: 1, retryStrategy: (attempt: number) => Math.min(attempt * 50, 500) };
+const CLIENT_OPTIONS = {
+  maxRetriesPerRequest: 1,
+  retryStrategy: (attempt: number) => Math.min(attempt * 50, 500),
+  disconnectTimeout: DISCONNECT_TIMEOUT_MS,
+};
 
 /** A single-server client of the library that goes with `kind`. */
 export function connect(kind: ServerKind, server: Pick<RunningServer, "host" | "port">, options: object = {}): Redis | Valkey {
@@ -50,4 +61,61 @@ export function freshNamespace(label: string): string {
 /** The class name a store of `kind` reports. */
 export function storeName(kind: ServerKind): string {
   return kind === "redis" ? "RedisStore" : "ValkeyStore";
+}
+
+/** A single-server client with the library's own defaults (20 retries per command, offline queue, backoff up to 2 s). */
+export function connectWithLibraryDefaults(kind: ServerKind, server: Pick<RunningServer, "host" | "port">): Redis | Valkey {
+  const options = { disconnectTimeout: DISCONNECT_TIMEOUT_MS };
+  return kind === "redis" ? new Redis(server.port, server.host, options) : new Valkey(server.port, server.host, options);
+}
+
+/** `RedisStore.withClient` or `ValkeyStore.withClient`, as `kind` says. */
+export function storeWithClient(kind: ServerKind, options: { url: string; namespace?: string | null; operationTimeout?: string }): RespStore<AnyClient> {
+  const all = { ...options, disconnectTimeout: DISCONNECT_TIMEOUT_MS };
+  return kind === "redis" ? RedisStore.withClient(all) : ValkeyStore.withClient(all);
+}
+
+/** The outcome of one operation and how long it took to settle. */
+export interface Outcome {
+  error: unknown;
+  failed: boolean;
+  elapsedMs: number;
+}
+
+/** Runs `operation` and records how it settled, never rejecting. */
+export async function outcomeOf(operation: () => Promise<unknown>): Promise<Outcome> {
+  const start = performance.now();
+  try {
+    await operation();
+    return { error: undefined, failed: false, elapsedMs: performance.now() - start };
+  } catch (error) {
+    return { error, failed: true, elapsedMs: performance.now() - start };
+  }
+}
+
+/** Every operation of the contract once, on fresh keys of `store`. */
+export function everyOperation(store: RespStore<AnyClient>, label: string): Array<() => Promise<unknown>> {
+  const key = `${label}-${randomUUID()}`;
+  return [
+    () => store.set(key, "value", { expiresIn: "1m" }),
+    () => store.set(`${key}-forever`, "value"),
+    () => store.get(key),
+    () => store.get(key, { renewFor: "2m" }),
+    () => store.exists(key),
+    () => store.expiresIn(key),
+    () => store.delete(key),
+    () => store.withNamespace(label).deleteAll(),
+  ];
+}
+
+/** Retries `operation` until it succeeds (a reconnecting client), failing after `attempts`. */
+export async function eventually<T>(operation: () => Promise<T>, attempts = 100, pauseMs = 100): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  }
 }
