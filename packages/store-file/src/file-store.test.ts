@@ -296,6 +296,17 @@ describe("deleteExpired", () => {
     expect(left).toContain("foreign.txt");
     expect(left).not.toContain(".trash-crashed-deleteAll");
   });
+  test("never removes an entry that is rewritten while it sweeps", async () => {
+    const store = new FileStore({ path: scratch });
+    const keys = Array.from({ length: 20 }, (_, i) => `k${i}`);
+    for (let round = 0; round < 15; round++) {
+      await Promise.all(keys.map((key) => store.set(key, "old", { expiresIn: "1ms" })));
+      await sleep(5);
+      // The sweep and the rewrites run at once, interleaved through the I/O thread pool.
+      await Promise.all([store.deleteExpired(), ...keys.map((key) => store.set(key, `new ${round}`))]);
+      for (const key of keys) expect(text(await store.get(key))).toBe(`new ${round}`);
+    }
+  });
 });
 
 describe("deleteAll", () => {

@@ -48,6 +48,8 @@ interface OpenEntry {
 }
 
 const STALE_AFTER_MS = 60_000;
+/** A write retries after creating its directory, which a concurrent deleteAll may remove again. */
+const MAX_WRITE_ATTEMPTS = 5;
 /** 2038-01-19: file systems with 32-bit timestamps cannot hold an expiry past it. */
 const TIMESTAMP_32_BIT_LIMIT_MS = 2 ** 31 * 1_000;
 const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
@@ -162,7 +164,7 @@ export class FileStore extends BaseStore {
         // Best effort: the write failed already and that is what we report; a leftover
         // temporary file is reclaimed by deleteExpired.
         await unlink(temp).catch(() => undefined);
-        if (errorCode(error) !== "ENOENT" || attempt === 3) throw this.#failure("set", error, path);
+        if (errorCode(error) !== "ENOENT" || attempt === MAX_WRITE_ATTEMPTS) throw this.#failure("set", error, path);
         await this.#makeDirectory(directory, "set");
       }
     }
@@ -366,11 +368,15 @@ export class FileStore extends BaseStore {
         await unlink(taken);
         return true;
       }
-      // Replaced or renewed since it was checked: put it back, unless a newer write is there.
-      await link(taken, path).catch((error: unknown) => {
-        if (errorCode(error) !== "EEXIST") throw error;
-      });
-      await unlink(taken);
+      // Replaced or renewed since it was checked: put it back, unless a newer write is there
+      // (link fails then). Where hard links are not supported, a rename has to do.
+      try {
+        await link(taken, path);
+        await unlink(taken);
+      } catch (error) {
+        if (errorCode(error) === "EEXIST") await unlink(taken);
+        else await rename(taken, path);
+      }
       return false;
     } catch (error) {
       throw this.#failure("deleteExpired", error, path);
