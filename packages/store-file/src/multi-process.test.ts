@@ -91,5 +91,14 @@ test("a writer killed with SIGKILL mid-write leaves every entry whole or absent"
   // The kills leave temporary files behind; they are recognised, and never read as entries.
   const leftovers = (await Promise.all((await readdir(path)).map((fanOut) => readdir(join(path, fanOut))))).flat();
   expect(leftovers.every((name) => /^[0-9a-f]{64}$/.test(name) || name.startsWith(".tmp-"))).toBe(true);
+  // Proof that kills landed mid-write: the killed writers' temporary files.
+  expect(leftovers.filter((name) => name.startsWith(".tmp-")).length).toBeGreaterThan(0);
   await expect(store.deleteExpired()).resolves.toBe(0);
+  // A minute on, deleteExpired reclaims them and keeps every entry.
+  jest.spyOn(Date, "now").mockReturnValue(Date.now() + 120_000);
+  await expect(store.deleteExpired()).resolves.toBe(0);
+  jest.restoreAllMocks();
+  const after = (await Promise.all((await readdir(path)).map((fanOut) => readdir(join(path, fanOut))))).flat();
+  expect(after.filter((name) => name.startsWith(".tmp-"))).toEqual([]);
+  for (const key of keys) expect(isWholeValue((await store.get(key))!)).toBe(true);
 });

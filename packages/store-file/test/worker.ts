@@ -27,8 +27,13 @@ async function main(): Promise<void> {
 
   if (task.mode === "write-forever") {
     // Tell the parent writes have started, then write until killed.
+    // Eight writers at once, so that a kill finds several writes half done.
     process.stdout.write("started\n");
-    for (;;) await store.set(pick(), makeValue(++sequence, size()));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (;;) await store.set(pick(), makeValue(++sequence, size()));
+      }),
+    );
   }
 
   for (let i = 0; i < task.iterations!; i++) {
