@@ -1,0 +1,43 @@
+import { InvalidArgumentError, StoreClosedError, StoreConfigurationError, StoreUnavailableError } from "@stowage/core";
+import { Valkey } from "iovalkey";
+import { ValkeyStore } from "./valkey-store.js";
+
+// No server here: a lazy client never connects, and a client on a closed port fails fast.
+// Behaviour against real servers is tested in integration-tests/.
+describe("ValkeyStore", () => {
+  test("wraps the given client, names itself, and makes namespace views of its own class", async () => {
+    const client = new Valkey({ lazyConnect: true });
+    const store = new ValkeyStore({ client });
+    expect(store.client).toBe(client);
+    expect(store.description).toBe("ValkeyStore");
+    const view = store.withNamespace("sessions").withNamespace("a:b");
+    expect(view).toBeInstanceOf(ValkeyStore);
+    expect(view.namespace).toEqual(["sessions", "a:b"]);
+    expect(view.description).toBe('ValkeyStore["sessions" > "a:b"]');
+    expect(view.redisKey("user:1")).toBe("stowage:sessions:a\\:b|user:1");
+    expect(new ValkeyStore({ client, namespace: "app" }).redisKey("k")).toBe("app|k");
+    await store.close();
+    await expect(view.get("k")).rejects.toBeInstanceOf(StoreClosedError);
+    expect(client.status).toBe("wait");
+  });
+
+  test("rejects bad options", () => {
+    const client = new Valkey({ lazyConnect: true });
+    expect(() => new ValkeyStore({ client, namespace: "" })).toThrow(InvalidArgumentError);
+    expect(() => new ValkeyStore({ client, operationTimeout: "2 seconds" })).toThrow(InvalidArgumentError);
+    expect(() => new ValkeyStore({ client: undefined as never })).toThrow(StoreConfigurationError);
+    expect(() => new ValkeyStore({ client: new Valkey({ lazyConnect: true, keyPrefix: "app:" }) })).toThrow(StoreConfigurationError);
+    expect(() => ValkeyStore.withClient({ keyPrefix: "app:" })).toThrow(StoreConfigurationError);
+    expect(() => ValkeyStore.withClient({ namespace: "" })).toThrow(InvalidArgumentError);
+  });
+
+  test("withClient owns its client; with no server, operations reject with StoreUnavailableError and close still ends", async () => {
+    // Port 1 on loopback refuses connections.
+    const store = ValkeyStore.withClient({ url: "valkey://127.0.0.1:1", operationTimeout: "200ms", disconnectTimeout: 50 });
+    expect(store.client).toBeInstanceOf(Valkey);
+    const error = await store.get("k").catch((failure: unknown) => failure);
+    expect(StoreUnavailableError.isInstance(error)).toBe(true);
+    expect((error as Error).cause).toBeDefined();
+    await store.close();
+  });
+});
