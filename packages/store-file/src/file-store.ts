@@ -413,7 +413,13 @@ export class FileStore extends BaseStore {
   #failure(operation: string, error: unknown, path: string): Error {
     if (StowageError.isInstance(error)) return error;
     const message = error instanceof Error ? error.message : String(error);
-    return new StoreUnavailableError({ operation, reason: `file system error at ${path}: ${message}`, cause: error, store: this.description });
+    return new StoreUnavailableError({
+      operation,
+      reason: `file system error at ${path}: ${message}`,
+      hint: "Check that the directory exists, is writable by this process, and that the disk has space.",
+      cause: error,
+      store: this.description,
+    });
   }
 }
 

@@ -6,6 +6,8 @@ export interface StoreUnavailableErrorOptions extends StowageErrorOptions {
   operation: string;
   /** What went wrong, in a few words, for example `no answer within 2000 ms`. */
   reason: string;
+  /** What to do about it; defaults to advice for a network backend. */
+  hint?: string;
 }
 
 /**
@@ -22,7 +24,7 @@ export class StoreUnavailableError extends StowageError {
   constructor(options: StoreUnavailableErrorOptions) {
     super(
       `${options.store ?? "The store"} is unavailable: ${options.operation} failed (${options.reason}). ` +
-        "Check that the server is running and reachable; the store reconnects by itself.",
+        (options.hint ?? "Check that the server is running and reachable; the store reconnects by itself."),
       options,
     );
     this.operation = options.operation;
