@@ -1,6 +1,5 @@
-import { startCluster, startServer, type RunningCluster, type RunningServer } from "@stowage/test-servers";
 import calculateSlot from "cluster-key-slot";
-import { KINDS, connect, connectCluster, freshNamespace, storeOn, type AnyClient } from "./stores.js";
+import { KINDS, freshNamespace, storeOn, useCluster, useServer, type AnyClient } from "./stores.js";
 
 const PIPELINE_BATCH = 5_000;
 
@@ -77,39 +76,15 @@ async function deleteAllBesideOthers(client: AnyClient, kind: "redis" | "valkey"
 }
 
 describe.each(KINDS)("%s: deleteAll at scale", (kind) => {
-  let server: RunningServer;
-  let client: AnyClient;
-
-  beforeAll(async () => {
-    server = await startServer(kind);
-    client = connect(kind, server);
-  });
-
-  afterAll(async () => {
-    client?.disconnect();
-    await server?.stop();
-  });
-
+  const fixture = useServer(kind);
   test("removes 100,000 entries beside 100,000 keys that all survive", async () => {
-    await deleteAllBesideOthers(client, kind, 100_000);
+    await deleteAllBesideOthers(fixture.client, kind, 100_000);
   }, 60_000);
 });
 
 describe.each(KINDS)("%s Cluster: deleteAll at scale", (kind) => {
-  let cluster: RunningCluster;
-  let client: AnyClient;
-
-  beforeAll(async () => {
-    cluster = await startCluster(kind, { primaries: 3 });
-    client = await connectCluster(kind, cluster.nodes);
-  }, 60_000);
-
-  afterAll(async () => {
-    client?.disconnect();
-    await cluster?.stop();
-  }, 30_000);
-
+  const fixture = useCluster(kind);
   test("removes 20,000 entries on every primary beside 20,000 keys that all survive", async () => {
-    await deleteAllBesideOthers(client, kind, 20_000);
+    await deleteAllBesideOthers(fixture.client, kind, 20_000);
   }, 60_000);
 });

@@ -1,37 +1,25 @@
 import { InvalidArgumentError, StoreClosedError, StoreConfigurationError } from "@stowage/core";
 import { RedisStore } from "@stowage/store-redis";
 import { ValkeyStore } from "@stowage/store-valkey";
-import { startServer, type RunningServer } from "@stowage/test-servers";
 import { Redis } from "ioredis";
 import { Valkey } from "iovalkey";
-import { KINDS, connect, eventually, freshNamespace, storeName, storeOn, storeWithClient, type AnyClient } from "./stores.js";
+import { KINDS, connect, eventually, freshNamespace, storeName, storeOn, storeWithClient, useServer } from "./stores.js";
 
 describe.each(KINDS)("%s: construction and closing", (kind) => {
-  let server: RunningServer;
-  let shared: AnyClient;
-
-  beforeAll(async () => {
-    server = await startServer(kind);
-    shared = connect(kind, server);
-  });
-
-  afterAll(async () => {
-    shared?.disconnect();
-    await server?.stop();
-  });
+  const fixture = useServer(kind);
 
   test("a store on the application's client leaves it open on close()", async () => {
-    const store = storeOn(kind, { client: shared, namespace: freshNamespace("lifecycle") });
+    const store = storeOn(kind, { client: fixture.client, namespace: freshNamespace("lifecycle") });
     await store.set("k", "v");
     await store.close();
     await store.close();
-    expect(await shared.ping()).toBe("PONG");
+    expect(await fixture.client.ping()).toBe("PONG");
     await expect(store.get("k")).rejects.toBeInstanceOf(StoreClosedError);
     expect(StoreClosedError.isInstance(await store.set("k", "v").catch((error: unknown) => error))).toBe(true);
   });
 
   test("ownsClient: true closes the client with the store", async () => {
-    const client = connect(kind, server);
+    const client = connect(kind, fixture.server);
     const store = storeOn(kind, { client, namespace: freshNamespace("lifecycle"), ownsClient: true });
     await store.set("k", "v");
     await store.close();
@@ -40,11 +28,11 @@ describe.each(KINDS)("%s: construction and closing", (kind) => {
   });
 
   test("withClient makes its own client, exposed read-only, and closes it", async () => {
-    const store = storeWithClient(kind, { url: server.url, namespace: freshNamespace("lifecycle") });
+    const store = storeWithClient(kind, { url: fixture.server.url, namespace: freshNamespace("lifecycle") });
     expect(store.client).toBeInstanceOf(kind === "redis" ? Redis : Valkey);
     expect(store).toBeInstanceOf(kind === "redis" ? RedisStore : ValkeyStore);
     expect(() => {
-      (store as { client: unknown }).client = shared;
+      (store as { client: unknown }).client = fixture.client;
     }).toThrow(TypeError);
     await store.set("k", "v");
     expect(Buffer.from((await store.get("k"))!).toString()).toBe("v");
@@ -53,11 +41,11 @@ describe.each(KINDS)("%s: construction and closing", (kind) => {
   });
 
   test("closing a namespace closes that view only; closing the root closes every view", async () => {
-    const root = storeOn(kind, { client: shared, namespace: freshNamespace("lifecycle"), ownsClient: false });
+    const root = storeOn(kind, { client: fixture.client, namespace: freshNamespace("lifecycle"), ownsClient: false });
     const sessions = root.withNamespace("sessions");
     const cache = root.withNamespace("cache");
     expect(sessions).toBeInstanceOf(kind === "redis" ? RedisStore : ValkeyStore);
-    expect(sessions.client).toBe(shared);
+    expect(sessions.client).toBe(fixture.client);
     expect(sessions.description).toBe(`${storeName(kind)}["sessions"]`);
     await sessions.close();
     await expect(sessions.get("k")).rejects.toBeInstanceOf(StoreClosedError);
@@ -65,20 +53,20 @@ describe.each(KINDS)("%s: construction and closing", (kind) => {
     await root.set("k", "root too");
     await root.close();
     await expect(cache.get("k")).rejects.toBeInstanceOf(StoreClosedError);
-    expect(await shared.ping()).toBe("PONG");
+    expect(await fixture.client.ping()).toBe("PONG");
   });
 
   test("bad options are rejected before anything connects", () => {
-    const construct = (options: object) => storeOn(kind, { client: shared, ...options });
+    const construct = (options: object) => storeOn(kind, { client: fixture.client, ...options });
     expect(() => construct({ namespace: "" })).toThrow(InvalidArgumentError);
     expect(() => construct({ operationTimeout: "soon" })).toThrow(InvalidArgumentError);
     expect(() => construct({ operationTimeout: 0 })).toThrow(InvalidArgumentError);
     expect(() => construct({ client: { get: () => null } })).toThrow(StoreConfigurationError);
-    const prefixed = connect(kind, server, { keyPrefix: "app:", lazyConnect: true });
+    const prefixed = connect(kind, fixture.server, { keyPrefix: "app:", lazyConnect: true });
     expect(() => construct({ client: prefixed })).toThrow(/keyPrefix/);
     prefixed.disconnect();
-    expect(() => storeWithClient(kind, { url: server.url, keyPrefix: "app:" } as never)).toThrow(StoreConfigurationError);
-    expect(() => storeWithClient(kind, { url: server.url, namespace: "" })).toThrow(InvalidArgumentError);
-    expect(() => storeWithClient(kind, { url: server.url, operationTimeout: "-1s" })).toThrow(InvalidArgumentError);
+    expect(() => storeWithClient(kind, { url: fixture.server.url, keyPrefix: "app:" } as never)).toThrow(StoreConfigurationError);
+    expect(() => storeWithClient(kind, { url: fixture.server.url, namespace: "" })).toThrow(InvalidArgumentError);
+    expect(() => storeWithClient(kind, { url: fixture.server.url, operationTimeout: "-1s" })).toThrow(InvalidArgumentError);
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { RespStore, RespStoreOptions } from "@stowage/resp-store";
 import { RedisStore } from "@stowage/store-redis";
 import { ValkeyStore } from "@stowage/store-valkey";
-import type { ClusterNode, RunningServer, ServerKind } from "@stowage/test-servers";
+import { startCluster, startServer, type ClusterNode, type RunningCluster, type RunningServer, type ServerKind } from "@stowage/test-servers";
 import { Cluster as RedisCluster, Redis } from "ioredis";
 import { Cluster as ValkeyCluster, Valkey } from "iovalkey";
 
@@ -118,4 +118,48 @@ export async function eventually<T>(operation: () => Promise<T>, attempts = 100,
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   }
+}
+
+/** A server started for the enclosing `describe` block and a client on it; both ready inside tests. */
+export interface ServerFixture {
+  server: RunningServer;
+  client: AnyClient;
+}
+
+/**
+ * Starts a server of `kind` with a client before the tests of the enclosing `describe` block,
+ * and disconnects the client and stops the server after them.
+ */
+export function useServer(kind: ServerKind): ServerFixture {
+  const fixture = {} as ServerFixture;
+  beforeAll(async () => {
+    fixture.server = await startServer(kind);
+    fixture.client = connect(kind, fixture.server);
+  });
+  afterAll(async () => {
+    fixture.client?.disconnect();
+    await fixture.server?.stop();
+  });
+  return fixture;
+}
+
+/** A three-primary Cluster started for the enclosing `describe` block and a ready Cluster client on it. */
+export interface ClusterFixture {
+  cluster: RunningCluster;
+  client: AnyClient;
+}
+
+/** As {@link useServer}, for a three-primary Cluster (with generous hook timeouts: forming one takes seconds). */
+export function useCluster(kind: ServerKind): ClusterFixture {
+  const fixture = {} as ClusterFixture;
+  beforeAll(async () => {
+    fixture.cluster = await startCluster(kind, { primaries: 3 });
+    fixture.client = await connectCluster(kind, fixture.cluster.nodes);
+  }, 60_000);
+  afterAll(async () => {
+    // A Cluster client left open after its nodes stop retries forever: disconnect it first.
+    fixture.client?.disconnect();
+    await fixture.cluster?.stop();
+  }, 30_000);
+  return fixture;
 }
