@@ -13,9 +13,9 @@ import { valkeySuite } from "./valkey-contenders.js";
 
 async function main(argv: readonly string[]): Promise<void> {
   const options = parseBenchOptions(argv);
-  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
-  const suites: Partial<Record<Backend, () => Promise<BackendSuite>>> = { memory: memorySuite, file: fileSuite, redis: redisSuite, valkey: valkeySuite };
   const started = performance.now();
+  const log = (line: string) => process.stderr.write(`bench [${((performance.now() - started) / 1_000).toFixed(1)} s]: ${line}\n`);
+  const suites: Partial<Record<Backend, () => Promise<BackendSuite>>> = { memory: memorySuite, file: fileSuite, redis: redisSuite, valkey: valkeySuite };
   try {
     const report = await runBench(options, { suites, measureMemory: measureMemoryPerEntry, log });
     const sizes = options.quick ? "quick sizes" : "full sizes";

@@ -30,11 +30,11 @@ const USAGE = `Usage: pnpm bench [--quick] [--rounds N] [--ops N] [--large-ops N
   --rounds N         rounds per workload (default 5, quick 3)
   --ops N            operations per phase of the 100-byte workloads, every backend
                      (default memory 200000, file 3000, redis/valkey 10000;
-                     quick memory 100000, file 1000, redis/valkey 3000)
+                     quick memory 30000, file 500, redis/valkey 3000)
   --large-ops N      operations per phase of the 64 KiB workload (default a twentieth of --ops, at least 16)
   --in-flight N      operations in flight in the concurrent workload (default 64)
   --delete-entries N entries in each of the two namespaces of deleteAll, every backend
-                     (default 100000, file 20000; quick 2000)
+                     (default 100000, file 20000; quick 2000, file 500)
   --memory-entries N entries held when measuring memory per entry (default 1000000, quick 100000)
   --only LIST        backends to run (default all)
   --workloads LIST   workloads to run (default all)`;
@@ -78,12 +78,12 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
     quick,
     rounds: quick ? 3 : 5,
-    ops: quick ? { memory: 100_000, file: 1_000, redis: 3_000, valkey: 3_000 } : { memory: 200_000, file: 3_000, redis: 10_000, valkey: 10_000 },
+    ops: quick ? { memory: 30_000, file: 500, redis: 3_000, valkey: 3_000 } : { memory: 200_000, file: 3_000, redis: 10_000, valkey: 10_000 },
     largeOps: perBackend(0),
     inFlight: 64,
     // 200k files per contender and round would take minutes on a small machine: the file backend
     // gets a fifth of the entries unless --delete-entries says otherwise.
-    deleteEntries: quick ? perBackend(2_000) : { memory: 100_000, file: 20_000, redis: 100_000, valkey: 100_000 },
+    deleteEntries: quick ? { memory: 2_000, file: 500, redis: 2_000, valkey: 2_000 } : { memory: 100_000, file: 20_000, redis: 100_000, valkey: 100_000 },
     memoryEntries: quick ? 100_000 : 1_000_000,
     backends: BACKENDS,
     workloads: WORKLOADS,
