@@ -27,7 +27,8 @@ export class OperationDeadlines {
   readonly #failures: DeadlineFailures;
   readonly #queue: Pending[] = [];
   #head = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether a timer is armed; it is never cleared, only left to fire and re-arm for what is still pending. */
+  #armed = false;
 
   /**
    * @param timeoutMs - how long an operation may wait, in milliseconds.
@@ -60,7 +61,7 @@ export class OperationDeadlines {
     return new Promise<T>((resolve, reject) => {
       const pending: Pending = { deadline: performance.now() + this.#timeoutMs, settled: false, reject, operation };
       this.#queue.push(pending);
-      this.#timer ??= this.#arm(this.#timeoutMs);
+      if (!this.#armed) this.#arm(this.#timeoutMs);
       command.then(
         (value) => {
           if (this.#settle(pending)) resolve(discard ? (undefined as T) : value);
@@ -89,22 +90,21 @@ export class OperationDeadlines {
     return true;
   }
 
-  #arm(delayMs: number): ReturnType<typeof setTimeout> {
-    const timer = setTimeout(() => this.#expire(), Math.max(1, Math.ceil(delayMs)));
+  #arm(delayMs: number): void {
+    this.#armed = true;
     // A pending command keeps the process alive through the client's socket; this timer need not.
-    timer.unref();
-    return timer;
+    setTimeout(() => this.#expire(), Math.max(1, Math.ceil(delayMs))).unref();
   }
 
   #expire(): void {
-    this.#timer = undefined;
+    this.#armed = false;
     const queue = this.#queue;
     const now = performance.now();
     while (this.#head < queue.length) {
       const pending = queue[this.#head]!;
       if (!pending.settled) {
         if (pending.deadline > now) {
-          this.#timer = this.#arm(pending.deadline - now);
+          this.#arm(pending.deadline - now);
           return;
         }
         const reject = pending.reject!;
