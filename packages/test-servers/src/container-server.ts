@@ -1,10 +1,11 @@
 import { spawnSync } from "node:child_process";
 // testcontainers is loaded on first use only: binary-only runs never load it
-import type { StartedTestContainer } from "testcontainers";
+import type { StartedTestContainer, WaitStrategy } from "testcontainers";
 import { SERVER_BINARIES } from "./binary-server.js";
 import { onProcessExit } from "./exit-cleanup.js";
 import { findFreePort } from "./free-port.js";
 import type { RunningServer, ServerKind } from "./running-server.js";
+import { sendCommand } from "./send-command.js";
 
 /** Official images, pinned; `STOWAGE_REDIS_IMAGE` / `STOWAGE_VALKEY_IMAGE` override them. */
 export const DEFAULT_IMAGES: Readonly<Record<ServerKind, string>> = { redis: "redis:7.4", valkey: "valkey/valkey:8.0" };
@@ -82,8 +83,57 @@ function engineAddress(modem: { socketPath?: unknown; host?: unknown; port?: unk
   return undefined;
 }
 
+/**
+ * Ready when the server answers PING on its host port. Log-based waiting sometimes missed the
+ * "Ready to accept connections" line after a restart on Podman, leaving a running server
+ * unnoticed for the whole timeout. Fails fast when the container exits (e.g. port taken).
+ */
+class PingWaitStrategy implements WaitStrategy {
+  private startupTimeoutMs = 60_000;
+  private startupTimeoutSet = false;
+
+  constructor(private readonly port: number) {}
+
+  async waitUntilReady(container: Parameters<WaitStrategy["waitUntilReady"]>[0]): Promise<void> {
+    const deadline = Date.now() + this.startupTimeoutMs;
+    let lastError: unknown;
+    for (let attempt = 0; Date.now() < deadline; attempt++) {
+      try {
+        if ((await sendCommand(this.port, ["PING"], { timeoutMs: 1000 })) === "PONG") return;
+      } catch (error) {
+        lastError = error;
+      }
+      if (attempt % 10 === 9) {
+        const state = (await container.inspect()).State;
+        if (!state.Running) throw new Error(`container exited (${state.Status}, code ${state.ExitCode}) before answering PING on port ${this.port}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`no PONG on 127.0.0.1:${this.port} within ${this.startupTimeoutMs} ms: ${String(lastError)}`);
+  }
+
+  withStartupTimeout(startupTimeoutMs: number): this {
+    this.startupTimeoutMs = startupTimeoutMs;
+    this.startupTimeoutSet = true;
+    return this;
+  }
+
+  isStartupTimeoutSet(): boolean {
+    return this.startupTimeoutSet;
+  }
+
+  getStartupTimeout(): number {
+    return this.startupTimeoutMs;
+  }
+}
+
+/** Whether an engine error says the container is already gone. */
+function isNoSuchContainer(error: unknown): boolean {
+  return (error as { statusCode?: number }).statusCode === 404 || /no such container/i.test(String(error));
+}
+
 async function startContainer(kind: ServerKind, port: number, extraArgs: string[]): Promise<StartedTestContainer> {
-  const { GenericContainer, Wait } = await import("testcontainers");
+  const { GenericContainer } = await import("testcontainers");
   const command = [
     SERVER_BINARIES[kind], "--port", String(port), "--bind", "127.0.0.1",
     "--save", "", "--appendonly", "no", ...extraArgs,
@@ -94,7 +144,7 @@ async function startContainer(kind: ServerKind, port: number, extraArgs: string[
     .withNetworkMode("host")
     .withCommand(command)
     .withLabels({ "org.stowage.test-servers": kind })
-    .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/))
+    .withWaitStrategy(new PingWaitStrategy(port))
     .withStartupTimeout(60_000)
     .start();
 }
@@ -146,8 +196,13 @@ export async function startContainerServer(kind: ServerKind, options: ContainerS
     async stop() {
       if (stopped) return;
       stopped = true;
-      await unpause();
-      await started.stop({ remove: true, timeout: 0 });
+      try {
+        await unpause();
+        await started.stop({ remove: true, timeout: 0 });
+      } catch (error) {
+        // a failed restart already removed it (testcontainers does when the wait fails)
+        if (!isNoSuchContainer(error)) throw error;
+      }
       liveContainers.delete(started.getId());
     },
     async pause() {
