@@ -25,6 +25,10 @@ stowage_engine_answers() {
 
 stowage_containers_setup() {
   local conf nofile nproc socket service_pid images line
+  if [ "${STOWAGE_SERVERS:-}" = binary ]; then
+    echo "containers: STOWAGE_SERVERS=binary; the tests use redis-server and valkey-server, no engine needed"
+    return 0
+  fi
   if [ -n "${DOCKER_HOST:-}" ]; then
     if stowage_engine_answers "$DOCKER_HOST"; then
       echo "containers: the engine at DOCKER_HOST=$DOCKER_HOST answers; nothing to set up"
