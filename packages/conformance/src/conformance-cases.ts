@@ -5,6 +5,7 @@ import { concurrencyCases } from "./concurrency.js";
 import { expiryCases } from "./expiry.js";
 import { keyCases } from "./keys.js";
 import { lifecycleCases } from "./lifecycle.js";
+import { namespaceDeleteAllCases } from "./namespace-delete-all.js";
 import { namespaceCases } from "./namespaces.js";
 import { renewCases } from "./renew.js";
 import { valueCases } from "./values.js";
@@ -70,7 +71,7 @@ const GROUPS: ReadonlyArray<[string, (capabilities: ResolvedCapabilities) => Cas
   ["keys", keyCases],
   ["expiry", expiryCases],
   ["renew", renewCases],
-  ["namespaces", namespaceCases],
+  ["namespaces", () => [...namespaceCases(), ...namespaceDeleteAllCases()]],
   ["lifecycle", lifecycleCases],
   ["concurrency", concurrencyCases],
 ];

@@ -8,6 +8,53 @@ export interface Location {
   key: string;
 }
 
+/** Characters a backend might join a namespace path and a key with, or escape them with. */
+export const SEPARATORS: readonly string[] = [":", "/", "|", "\\", ".", "%", "\u0000", "*", "?", "[", "_", "-", " ", "\n", "::"];
+
+/** Pairs of locations a backend that joins names with `separator` (or escapes it) would merge. */
+function collidingLocations(a: string, separator: string): Location[] {
+  return [
+    { path: [a], key: `b${separator}c` },
+    { path: [a, "b"], key: "c" },
+    { path: [`${a}${separator}b`], key: "c" },
+    { path: [], key: `${a}${separator}c` },
+    { path: [a], key: "c" },
+    { path: [`${a}${separator}`], key: "c" },
+    { path: [a], key: `${separator}c` },
+    { path: [a, `b${separator}c`], key: "d" },
+    { path: [a, "b", "c"], key: "d" },
+    { path: [`\\${separator}`], key: "c" },
+  ];
+}
+
+function encodedLocations(a: string): Location[] {
+  return [
+    { path: [`${a}%3Ab`], key: "c" },
+    { path: [`${a}%2Fb`], key: "c" },
+    { path: [`${a}\\:b`], key: "c" },
+    { path: [`${a}\\`], key: ":b" },
+    { path: [`${a}${encodeURIComponent("\u0000")}`], key: "c" },
+    // A key and a namespace of the same name, as a file and a directory would be.
+    { path: [], key: a },
+    { path: [a], key: a },
+    { path: [a, a], key: a },
+  ];
+}
+
+export function uniqueLocations(locations: Location[]): Location[] {
+  const seen = new Map<string, Location>();
+  for (const location of locations) seen.set(JSON.stringify([location.path, location.key]), location);
+  return [...seen.values()];
+}
+
+/**
+ * Locations that some separator-joining or escaping scheme would merge, around the name `a`:
+ * every one must hold its own entry.
+ */
+export function collisionCandidates(a: string): Location[] {
+  return uniqueLocations([...SEPARATORS.flatMap((separator) => collidingLocations(a, separator)), ...encodedLocations(a)]);
+}
+
 /** The view of `root` at `path`. */
 export function viewAt(root: NamespacedStore, path: readonly string[]): NamespacedStore {
   return path.reduce((store, name) => store.withNamespace(name), root);
