@@ -1,16 +1,47 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { Socket } from "node:net";
+import { delimiter, join } from "node:path";
 import { sendCommand } from "../src/index.js";
 import type { ServerVia } from "../src/index.js";
 
+/** Whether testcontainers finds an engine here, probed in a child process (tests need it synchronously). */
+function engineAnswers(): boolean {
+  const probe = 'require("testcontainers").getContainerRuntimeClient().then(() => process.exit(0), () => process.exit(1))';
+  return spawnSync(process.execPath, ["-e", probe], { cwd: join(__dirname, ".."), stdio: "ignore", timeout: 30_000 }).status === 0;
+}
+
+function binariesOnPath(): boolean {
+  return ["redis-server", "valkey-server"].every((name) =>
+    (process.env["PATH"] ?? "").split(delimiter).some((directory) => directory && existsSync(join(directory, name))),
+  );
+}
+
+let available: ServerVia[] | undefined;
+
+/** The ways this machine offers: the engine answers, and both binaries are on PATH. */
+function availableWays(): ServerVia[] {
+  available ??= [...(binariesOnPath() ? (["binary"] as const) : []), ...(engineAnswers() ? (["testcontainers"] as const) : [])];
+  return available;
+}
+
 /**
- * The ways the tests exercise: both, unless `STOWAGE_SERVERS` forces one (a machine without a
- * container engine runs `STOWAGE_SERVERS=binary`; without it the container tests fail and say
- * what is missing).
+ * The ways the tests exercise fully: the one `STOWAGE_SERVERS` forces, else every way this
+ * machine offers (CI offers both), else both (so the tests fail, saying what is missing).
  */
 export function waysUnderTest(): ServerVia[] {
   const forced = process.env["STOWAGE_SERVERS"];
   if (forced === "binary" || forced === "testcontainers") return [forced];
-  return ["binary", "testcontainers"];
+  const ways = availableWays();
+  return ways.length > 0 ? ways : ["binary", "testcontainers"];
+}
+
+/** The ways this machine lacks when nothing is forced: the tests check their errors instead. */
+export function waysMissing(): ServerVia[] {
+  const forced = process.env["STOWAGE_SERVERS"];
+  if (forced === "binary" || forced === "testcontainers") return [];
+  const tested = waysUnderTest();
+  return (["binary", "testcontainers"] as const).filter((via) => !tested.includes(via));
 }
 
 /** PING on a fresh connection; resolves with the reply. */

@@ -1,6 +1,6 @@
-import { sendCommand, startServer } from "../src/index.js";
+import { sendCommand, startCluster, startServer } from "../src/index.js";
 import type { RunningServer, ServerKind } from "../src/index.js";
-import { connectOutcome, openConnection, ping, waysUnderTest } from "./helpers.js";
+import { connectOutcome, openConnection, ping, waysMissing, waysUnderTest } from "./helpers.js";
 
 const kinds: ServerKind[] = ["redis", "valkey"];
 const cases = waysUnderTest().flatMap((via) => kinds.map((kind) => [kind, via] as const));
@@ -72,5 +72,18 @@ describe.each(cases)("stop(%s) via %s", (kind, via) => {
     expect(await connectOutcome(server.port)).toBe("ECONNREFUSED");
     await server.stop();
     await expect(server.restart()).rejects.toThrow(/stopped/);
+  });
+});
+
+// A machine offering only one way (a laptop with Docker but no binaries, or the reverse) runs the
+// tests above for that way; for the other it checks that asking for it says what is missing.
+const missingWays = waysMissing();
+if (missingWays.length > 0) describe.each(missingWays)("unavailable here: %s", (via) => {
+  test("startServer and startCluster reject, naming what is missing", async () => {
+    const missing = via === "binary" ? /is not on PATH/ : /no container engine answered|DOCKER_HOST is not set/;
+    for (const kind of kinds) {
+      await expect(startServer(kind, { via })).rejects.toThrow(missing);
+      await expect(startCluster(kind, { via })).rejects.toThrow(missing);
+    }
   });
 });
