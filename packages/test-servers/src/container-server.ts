@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 // testcontainers is loaded on first use only: binary-only runs never load it
 import type { StartedTestContainer, WaitStrategy } from "testcontainers";
 import { SERVER_BINARIES } from "./binary-server.js";
@@ -84,32 +85,39 @@ function engineAddress(modem: { socketPath?: unknown; host?: unknown; port?: unk
 }
 
 /**
- * Ready when the server answers PING on its host port. Log-based waiting sometimes missed the
- * "Ready to accept connections" line after a restart on Podman, leaving a running server
- * unnoticed for the whole timeout. Fails fast when the container exits (e.g. port taken).
+ * Ready when the server on the host port answers with this container's token (a comment in its
+ * process title template), so a server another process started on the same port in the
+ * meantime is never taken for ours. Log-based waiting sometimes missed the "Ready to accept
+ * connections" line after a restart on Podman. Fails fast when the container exits (e.g. the
+ * port was taken).
  */
-class PingWaitStrategy implements WaitStrategy {
+class ReadyWaitStrategy implements WaitStrategy {
   private startupTimeoutMs = 60_000;
   private startupTimeoutSet = false;
 
-  constructor(private readonly port: number) {}
+  constructor(
+    private readonly port: number,
+    private readonly token: string,
+  ) {}
 
   async waitUntilReady(container: Parameters<WaitStrategy["waitUntilReady"]>[0]): Promise<void> {
     const deadline = Date.now() + this.startupTimeoutMs;
     let lastError: unknown;
     for (let attempt = 0; Date.now() < deadline; attempt++) {
       try {
-        if ((await sendCommand(this.port, ["PING"], { timeoutMs: 1000 })) === "PONG") return;
+        const reply = await sendCommand(this.port, ["CONFIG", "GET", "proc-title-template"], { timeoutMs: 1000 });
+        if (Array.isArray(reply) && String(reply[1]).includes(this.token)) return;
+        lastError = new Error(`another server answers on port ${this.port}`);
       } catch (error) {
         lastError = error;
       }
       if (attempt % 10 === 9) {
         const state = (await container.inspect()).State;
-        if (!state.Running) throw new Error(`container exited (${state.Status}, code ${state.ExitCode}) before answering PING on port ${this.port}`);
+        if (!state.Running) throw new Error(`container exited (${state.Status}, code ${state.ExitCode}) before answering on port ${this.port}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw new Error(`no PONG on 127.0.0.1:${this.port} within ${this.startupTimeoutMs} ms: ${String(lastError)}`);
+    throw new Error(`container not answering on 127.0.0.1:${this.port} within ${this.startupTimeoutMs} ms: ${String(lastError)}`);
   }
 
   withStartupTimeout(startupTimeoutMs: number): this {
@@ -134,9 +142,12 @@ function isNoSuchContainer(error: unknown): boolean {
 
 async function startContainer(kind: ServerKind, port: number, extraArgs: string[]): Promise<StartedTestContainer> {
   const { GenericContainer } = await import("testcontainers");
+  const token = `stowage-${randomUUID()}`;
   const command = [
     SERVER_BINARIES[kind], "--port", String(port), "--bind", "127.0.0.1",
-    "--save", "", "--appendonly", "no", ...extraArgs,
+    "--save", "", "--appendonly", "no",
+    "--proc-title-template", `{title} {listen-addr} {server-mode} ${token}`,
+    ...extraArgs,
   ];
   // Host networking: the server binds the chosen loopback port itself, so a restart keeps it
   // and cluster nodes announce addresses clients can reach. `--bind` keeps it off other interfaces.
@@ -144,7 +155,7 @@ async function startContainer(kind: ServerKind, port: number, extraArgs: string[
     .withNetworkMode("host")
     .withCommand(command)
     .withLabels({ "org.stowage.test-servers": kind })
-    .withWaitStrategy(new PingWaitStrategy(port))
+    .withWaitStrategy(new ReadyWaitStrategy(port, token))
     .withStartupTimeout(60_000)
     .start();
 }
