@@ -34,6 +34,18 @@ function encodedLocations(a: string): Location[] {
     { path: [`${a}\\:b`], key: "c" },
     { path: [`${a}\\`], key: ":b" },
     { path: [`${a}${encodeURIComponent("\u0000")}`], key: "c" },
+    // Path traversal through keys and names, and names a filesystem treats specially.
+    { path: [], key: "c" },
+    { path: [a], key: "../c" },
+    { path: [a, "b"], key: "../c" },
+    { path: [a, ".."], key: "c" },
+    { path: [a, "."], key: "c" },
+    { path: [".."], key: "c" },
+    { path: [a, "b"], key: "../../c" },
+    // Names that differ only in case or in Unicode normalization.
+    { path: [a.toUpperCase()], key: "c" },
+    { path: [`${a}e\u0301`], key: "c" },
+    { path: [`${a}\u00e9`], key: "c" },
     // A key and a namespace of the same name, as a file and a directory would be.
     { path: [], key: a },
     { path: [a], key: a },
