@@ -12,6 +12,18 @@ export function fail(message: string): never {
 }
 
 /**
+ * Rewrites an error's message (and the copy of it in its stack). Anything else that was thrown
+ * is wrapped in an `Error` with the amended text, the original as its `cause`.
+ */
+export function amendMessage(error: unknown, amend: (message: string) => string): Error {
+  if (!(error instanceof Error)) return new Error(amend(String(error)), { cause: error });
+  const original = error.message;
+  error.message = amend(original);
+  if (typeof error.stack === "string") error.stack = error.stack.replace(original, error.message);
+  return error;
+}
+
+/**
  * Runs `check` and, when it fails, puts `what` in front of the failure message, so a failure
  * inside a loop says which key, name or duration it was about.
  */
@@ -19,12 +31,7 @@ export async function within<T>(what: string, check: () => T | Promise<T>): Prom
   try {
     return await check();
   } catch (error) {
-    if (error instanceof Error) {
-      const original = error.message;
-      error.message = `${what}:\n${original}`;
-      if (typeof error.stack === "string") error.stack = error.stack.replace(original, error.message);
-    }
-    throw error;
+    throw amendMessage(error, (message) => `${what}:\n${message}`);
   }
 }
 

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type NamespacedStore, type Store } from "@stowage/core";
+import { amendMessage } from "./assertions.js";
 import { basicCases } from "./basic.js";
 import type { CaseDefinition, ResolvedCapabilities } from "./case-definition.js";
 import { concurrencyCases } from "./concurrency.js";
@@ -92,15 +93,6 @@ function resolveCapabilities(options: StoreConformanceOptions<Store>): ResolvedC
   return { namespaces, largeValueBytes };
 }
 
-/** Appends a cleanup failure to the case's own failure, so neither is lost. */
-function withCleanupFailure(failure: unknown, cleanupFailure: unknown): unknown {
-  if (!(failure instanceof Error)) return failure;
-  const original = failure.message;
-  failure.message = `${original}\n\nCleaning up the store failed too: ${String(cleanupFailure)}`;
-  if (typeof failure.stack === "string") failure.stack = failure.stack.replace(original, failure.message);
-  return failure;
-}
-
 /**
  * Every conformance case for the store that `options` describes, as plain data: run each
  * case's `run()` in any test runner (they use jest's global `expect`, which works outside a
@@ -133,7 +125,8 @@ export function conformanceCases<S extends Store = NamespacedStore>(options: Sto
         try {
           await cleanup(store);
         } catch (cleanupError) {
-          throw failure ? withCleanupFailure(failure.error, cleanupError) : cleanupError;
+          if (!failure) throw cleanupError;
+          throw amendMessage(failure.error, (message) => `${message}\n\nCleaning up the store failed too: ${String(cleanupError)}`);
         }
         if (failure) throw failure.error;
       };
