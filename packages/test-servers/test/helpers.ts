@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { Socket } from "node:net";
 import { delimiter, join } from "node:path";
 import { sendCommand } from "../src/index.js";
-import type { ServerVia } from "../src/index.js";
+import type { ServerKind, ServerVia } from "../src/index.js";
 
 /** Whether testcontainers finds an engine here, probed in a child process (tests need it synchronously). */
 function engineAnswers(): boolean {
@@ -34,6 +34,14 @@ export function waysUnderTest(): ServerVia[] {
   if (forced === "binary" || forced === "testcontainers") return [forced];
   const ways = availableWays();
   return ways.length > 0 ? ways : ["binary", "testcontainers"];
+}
+
+/** Both kinds of server. */
+export const KINDS: readonly ServerKind[] = ["redis", "valkey"];
+
+/** Every (kind, way) pair the tests exercise fully. */
+export function casesUnderTest(): Array<readonly [ServerKind, ServerVia]> {
+  return waysUnderTest().flatMap((via) => KINDS.map((kind) => [kind, via] as const));
 }
 
 /** The ways this machine lacks when nothing is forced: the tests check their errors instead. */

@@ -1,9 +1,8 @@
 import { sendCommand, startCluster } from "../src/index.js";
-import type { RunningCluster, ServerKind } from "../src/index.js";
-import { connectOutcome, waysUnderTest } from "./helpers.js";
+import type { RunningCluster } from "../src/index.js";
+import { connectOutcome, casesUnderTest } from "./helpers.js";
 
-const kinds: ServerKind[] = ["redis", "valkey"];
-const cases = waysUnderTest().flatMap((via) => kinds.map((kind) => [kind, via] as const));
+const cases = casesUnderTest();
 
 jest.setTimeout(120_000);
 

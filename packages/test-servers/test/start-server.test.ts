@@ -1,9 +1,8 @@
 import { sendCommand, startCluster, startServer } from "../src/index.js";
-import type { RunningServer, ServerKind } from "../src/index.js";
-import { connectOutcome, openConnection, ping, waysMissing, waysUnderTest } from "./helpers.js";
+import type { RunningServer } from "../src/index.js";
+import { connectOutcome, openConnection, ping, waysMissing, casesUnderTest, KINDS } from "./helpers.js";
 
-const kinds: ServerKind[] = ["redis", "valkey"];
-const cases = waysUnderTest().flatMap((via) => kinds.map((kind) => [kind, via] as const));
+const cases = casesUnderTest();
 
 jest.setTimeout(120_000);
 
@@ -81,7 +80,7 @@ const missingWays = waysMissing();
 if (missingWays.length > 0) describe.each(missingWays)("unavailable here: %s", (via) => {
   test("startServer and startCluster reject, naming what is missing", async () => {
     const missing = via === "binary" ? /is not on PATH/ : /no container engine answered|DOCKER_HOST is not set/;
-    for (const kind of kinds) {
+    for (const kind of KINDS) {
       await expect(startServer(kind, { via })).rejects.toThrow(missing);
       await expect(startCluster(kind, { via })).rejects.toThrow(missing);
     }
