@@ -147,10 +147,13 @@ class ServerProcess {
     this.child = undefined;
     if (this.paused) child.kill("SIGCONT");
     this.paused = false;
-    child.kill(signal);
-    const grace = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
-    await exited(child);
-    clearTimeout(grace);
+    if (child.pid !== undefined) {
+      // (a child that never spawned has no pid and emits no "exit")
+      child.kill(signal);
+      const grace = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+      await exited(child);
+      clearTimeout(grace);
+    }
     this.watchdog?.kill("SIGKILL");
     this.watchdog = undefined;
     this.unregister?.();
