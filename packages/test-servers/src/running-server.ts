@@ -30,11 +30,15 @@ export interface StartClusterOptions extends StartServerOptions {
  * stops it when the Node.js process exits.
  */
 export interface RunningServer {
+  /** Redis or Valkey. */
   readonly kind: ServerKind;
+  /** Always loopback: servers never listen on other interfaces. */
   readonly host: "127.0.0.1";
+  /** The port clients connect to; it stays the same across {@link RunningServer.restart}. */
   readonly port: number;
   /** `redis://127.0.0.1:PORT`. */
   readonly url: string;
+  /** How it was started (containers and binaries behave the same through this interface). */
   readonly via: ServerVia;
   /** Stops the server and removes what it left (container, temporary directory). Idempotent. */
   stop(): Promise<void>;
@@ -55,7 +59,9 @@ export interface RunningServer {
 
 /** One node of a {@link RunningCluster}, as clients reach it and as it announces itself. */
 export interface ClusterNode {
+  /** Always loopback. */
   readonly host: "127.0.0.1";
+  /** The client port; the cluster bus listens on port + 10000. */
   readonly port: number;
 }
 
@@ -65,8 +71,11 @@ export interface ClusterNode {
  * clients need no address mapping.
  */
 export interface RunningCluster {
+  /** Redis or Valkey. */
   readonly kind: ServerKind;
+  /** One entry per primary; any of them serves as a cluster client's startup node. */
   readonly nodes: ReadonlyArray<ClusterNode>;
+  /** How the nodes were started. */
   readonly via: ServerVia;
   /** Stops every node. Idempotent. Disconnect cluster clients first: they retry forever. */
   stop(): Promise<void>;
