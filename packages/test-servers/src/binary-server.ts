@@ -54,14 +54,20 @@ function readLog(file: string): string {
 }
 
 /**
- * A watchdog that kills the server when this Node.js process dies without running its exit
- * handlers (SIGKILL, a crashed Jest worker). It ends by itself once the server is gone.
+ * A watchdog that kills the server and removes its directory when this Node.js process dies
+ * without running its exit handlers (SIGKILL, a crashed Jest worker). It ends by itself once
+ * the server is gone.
  */
-function spawnWatchdog(serverPid: number): ChildProcess {
+function spawnWatchdog(serverPid: number, directory: string): ChildProcess {
+  // alive PID: signalable and not a zombie (a reparented child may never be reaped here)
   const script =
-    'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done; ' +
-    'kill -0 "$1" 2>/dev/null || kill -9 "$2" 2>/dev/null';
-  const watchdog = spawn("/bin/sh", ["-c", script, "watchdog", String(process.pid), String(serverPid)], {
+    'alive() { kill -0 "$1" 2>/dev/null || return 1; ' +
+    '[ -r "/proc/$1/stat" ] || return 0; [ "$(sed "s/.*) //" "/proc/$1/stat" | cut -c1)" != Z ]; }; ' +
+    'while alive "$1" && alive "$2"; do sleep 1; done; ' +
+    'alive "$1" && exit 0; ' +
+    'kill -9 "$2" 2>/dev/null; i=0; while alive "$2" && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; ' +
+    'rm -rf "$3"';
+  const watchdog = spawn("/bin/sh", ["-c", script, "watchdog", String(process.pid), String(serverPid), directory], {
     detached: true,
     stdio: "ignore",
   });
@@ -111,7 +117,7 @@ class ServerProcess {
     this.paused = false;
     const pid = child.pid;
     if (pid !== undefined) {
-      this.watchdog = spawnWatchdog(pid);
+      this.watchdog = spawnWatchdog(pid, this.directory);
       const watchdog = this.watchdog;
       this.unregister = onProcessExit(() => {
         process.kill(pid, "SIGKILL");
