@@ -33,7 +33,7 @@ export abstract class BaseStore implements NamespacedStore {
    */
   protected constructor(parent?: { store: BaseStore; name: string }) {
     this.#isRoot = parent === undefined;
-    this.namespace = parent ? [...parent.store.namespace, parent.name] : [];
+    this.namespace = Object.freeze(parent ? [...parent.store.namespace, parent.name] : []);
     this.#root = parent ? parent.store.#root : { closing: undefined };
   }
 

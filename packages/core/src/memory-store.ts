@@ -88,6 +88,9 @@ export class MemoryStore extends BaseStore {
       this.#node = node;
       return;
     }
+    if (typeof options !== "object" || options === null) {
+      throw new InvalidArgumentError({ argument: "options", value: options, expected: "an object of MemoryStoreOptions, or nothing", store: this.kind });
+    }
     const maxEntries = checkBound("maxEntries", options.maxEntries);
     const maxBytes = checkBound("maxBytes", options.maxBytes);
     const bounded = maxEntries !== Infinity || maxBytes !== Infinity;

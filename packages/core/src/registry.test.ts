@@ -1,4 +1,5 @@
 import { DuplicateStoreError } from "./errors/duplicate-store-error.js";
+import { InvalidArgumentError } from "./errors/invalid-argument-error.js";
 import { StoreClosedError } from "./errors/store-closed-error.js";
 import { MemoryStore } from "./memory-store.js";
 import { StoreRegistry } from "./registry.js";
@@ -84,5 +85,21 @@ describe("StoreRegistry", () => {
       expect(registry.get("store")).toBe(store);
     }
     expect(store.closed).toBe(true);
+  });
+});
+
+describe("StoreRegistry input checks", () => {
+  test("rejects what is not a store, from register and from the factory, registering nothing", () => {
+    const registry = new StoreRegistry({ defaultFactory: () => ({}) as never });
+    expect(() => registry.register("x", { get() {} } as never)).toThrow(InvalidArgumentError);
+    expect(registry.has("x")).toBe(false);
+    expect(() => registry.get("y")).toThrow(/missing: get, set/);
+    expect(registry.has("y")).toBe(false);
+  });
+
+  test("rejects bad options and names", () => {
+    expect(() => new StoreRegistry(null as never)).toThrow(InvalidArgumentError);
+    expect(() => new StoreRegistry({ defaultFactory: "memory" as never })).toThrow(InvalidArgumentError);
+    expect(() => new StoreRegistry().get("")).toThrow(InvalidArgumentError);
   });
 });

@@ -30,6 +30,19 @@ function assertName(name: unknown): asserts name is string {
   }
 }
 
+const STORE_METHODS = ["get", "set", "delete", "deleteAll", "exists", "expiresIn", "close"] as const;
+
+function assertStore(store: unknown, name: string): asserts store is Store {
+  const missing = STORE_METHODS.filter((method) => typeof (store as Record<string, unknown> | null)?.[method] !== "function");
+  if (missing.length > 0) {
+    throw new InvalidArgumentError({
+      argument: `store for ${JSON.stringify(name)}`,
+      value: store,
+      expected: `a Store (missing: ${missing.join(", ")})`,
+    });
+  }
+}
+
 /**
  * Named stores for an application and its integrations (conventionally `response_cache`,
  * `sessions`, `rate_limit`). A name that was never registered is created once by the default
@@ -41,7 +54,16 @@ export class StoreRegistry {
   readonly #defaultFactory: StoreFactory;
   #closed = false;
 
+  /**
+   * @throws InvalidArgumentError when `options`, a given store or the factory is not what it should be.
+   */
   constructor(options: StoreRegistryOptions = {}) {
+    if (typeof options !== "object" || options === null) {
+      throw new InvalidArgumentError({ argument: "options", value: options, expected: "an object with stores and/or defaultFactory, or nothing" });
+    }
+    if (options.defaultFactory !== undefined && typeof options.defaultFactory !== "function") {
+      throw new InvalidArgumentError({ argument: "defaultFactory", value: options.defaultFactory, expected: "a function from a name to a store" });
+    }
     const stores = options.stores instanceof Map ? options.stores : Object.entries(options.stores ?? {});
     for (const [name, store] of stores) this.register(name, store);
     this.#defaultFactory = options.defaultFactory ?? (() => new MemoryStore());
@@ -59,6 +81,7 @@ export class StoreRegistry {
     let store = this.#stores.get(name);
     if (store === undefined) {
       store = this.#defaultFactory(name);
+      assertStore(store, name);
       this.#stores.set(name, store);
     }
     return store as T;
@@ -73,6 +96,7 @@ export class StoreRegistry {
   register(name: string, store: Store, options: RegisterOptions = {}): void {
     this.#assertOpen("register a store");
     assertName(name);
+    assertStore(store, name);
     if (this.#stores.has(name) && !options.allowOverride) throw new DuplicateStoreError({ storeName: name });
     this.#stores.set(name, store);
   }

@@ -53,7 +53,7 @@ describe("MemoryStore bounds", () => {
     expect(await store.exists("big")).toBe(false);
   });
 
-  test.each([{ maxEntries: 0 }, { maxEntries: 1.5 }, { maxBytes: -1 }, { maxBytes: Number.NaN }, { sweepInterval: "soon" }])(
+  test.each([null, "big", { maxEntries: 0 }, { maxEntries: 1.5 }, { maxBytes: -1 }, { maxBytes: Number.NaN }, { sweepInterval: "soon" }])(
     "rejects the options %p",
     (options) => expect(() => new MemoryStore(options as never)).toThrow(InvalidArgumentError),
   );
