@@ -26,6 +26,7 @@ export abstract class BaseStore implements NamespacedStore {
   readonly #root: RootState;
   readonly #isRoot: boolean;
   #viewClosed = false;
+  #description: string | undefined;
 
   /**
    * @param parent - for a namespace view: the store it was made from, and the child's name.
@@ -37,19 +38,33 @@ export abstract class BaseStore implements NamespacedStore {
     this.#root = parent ? parent.store.#root : { closing: undefined };
   }
 
+  /**
+   * Whether `set` hands `writeEntry` a private copy of the caller's bytes (the default), so a
+   * backend that keeps the array, or uses it after its write settles, is never affected by the
+   * caller changing it later. A backend that has written or sent the bytes by the time its write
+   * settles (a file), or that copies them itself, sets it to false and receives the caller's own
+   * array (or the fresh UTF-8 encoding of a string).
+   */
+  protected readonly copiesValues: boolean = true;
+
   /** The backend's name for messages, for example `MemoryStore`. */
   protected abstract readonly kind: string;
 
-  /** How errors name this store: the backend and the namespace path. */
+  /** How errors name this store: the backend and the namespace path (computed once, on first use). */
   get description(): string {
-    return this.namespace.length === 0
-      ? this.kind
-      : `${this.kind}[${this.namespace.map((name) => JSON.stringify(name)).join(" > ")}]`;
+    this.#description ??=
+      this.namespace.length === 0
+        ? this.kind
+        : `${this.kind}[${this.namespace.map((name) => JSON.stringify(name)).join(" > ")}]`;
+    return this.#description;
   }
 
   /** Reads `key`; with `renewMs`, moves an existing expiry to now + `renewMs` atomically. */
   protected abstract readEntry(key: string, renewMs: number | undefined): MaybePromise<Uint8Array | null>;
-  /** Writes `value` (the store's own copy) with a time to live, or none when `ttlMs` is undefined. */
+  /**
+   * Writes `value` with a time to live, or none when `ttlMs` is undefined. `value` is the store's
+   * own copy when {@link BaseStore.copiesValues} is true; otherwise it may be the caller's array.
+   */
   protected abstract writeEntry(key: string, value: Uint8Array, ttlMs: number | undefined): MaybePromise<void>;
   /** Removes `key` if present. */
   protected abstract deleteEntry(key: string): MaybePromise<void>;
@@ -76,7 +91,7 @@ export abstract class BaseStore implements NamespacedStore {
   async set(key: string, value: Uint8Array | string, options?: SetOptions): Promise<void> {
     this.#assertOpen("set");
     assertValidKey(key, this.description);
-    const bytes = toStoredBytes(value, this.description);
+    const bytes = toStoredBytes(value, this.description, this.copiesValues);
     const expiresIn = this.#option(options, "expiresIn");
     const ttlMs = expiresIn === undefined ? undefined : durationToMilliseconds(expiresIn, "expiresIn", this.description);
     return this.writeEntry(key, bytes, ttlMs);

@@ -6,8 +6,6 @@ export const MAX_KEY_BYTES = 65_536;
 /** The longest namespace name, in UTF-8 bytes (1 KiB). */
 export const MAX_NAMESPACE_NAME_BYTES = 1_024;
 
-const encoder = new TextEncoder();
-
 /** Why `text` cannot be a key or a name, or undefined when it can. */
 function textProblem(text: unknown, maxBytes: number): string | undefined {
   if (typeof text !== "string") return "it is not a string";
@@ -50,18 +48,27 @@ export function assertValidNamespaceName(name: unknown, store?: string): asserts
 }
 
 /**
- * Turns a value given to `set` into bytes the store owns: a string becomes its UTF-8 encoding,
- * a `Uint8Array` (a `Buffer` is one) is copied, so later changes to the caller's array never
- * reach the store.
+ * Turns a value given to `set` into bytes. With `copy` (the default) the result is a plain
+ * `Uint8Array` the store owns: the UTF-8 encoding of a string, or a copy of a `Uint8Array` (a
+ * `Buffer` is one), so later changes to the caller's array never reach the store. Without it, a
+ * string still becomes a new array, but a `Uint8Array` is returned as it is.
  *
  * @throws InvalidArgumentError for any other type (other typed arrays, `ArrayBuffer`, numbers,
  *   objects, `null`).
  */
-export function toStoredBytes(value: unknown, store?: string): Uint8Array {
-  if (typeof value === "string") return encoder.encode(value);
+export function toStoredBytes(value: unknown, store?: string, copy = true): Uint8Array {
+  if (typeof value === "string") {
+    const encoded = Buffer.from(value, "utf8");
+    return copy ? plainView(encoded) : encoded;
+  }
   // The tag check also accepts arrays from another realm (a vm context, a jest sandbox).
   if (value instanceof Uint8Array || Object.prototype.toString.call(value) === "[object Uint8Array]") {
-    return Uint8Array.prototype.slice.call(value as Uint8Array);
+    const bytes = value as Uint8Array;
+    if (!copy) return bytes;
+    // Small copies come from Node's shared allocation pool, far cheaper than a new ArrayBuffer each.
+    const owned = Buffer.allocUnsafe(bytes.byteLength);
+    owned.set(bytes);
+    return plainView(owned);
   }
   throw new InvalidArgumentError({
     argument: "value",
@@ -69,4 +76,12 @@ export function toStoredBytes(value: unknown, store?: string): Uint8Array {
     expected: "a Uint8Array (a Buffer is one) or a string, stored as its UTF-8 bytes",
     store,
   });
+}
+
+/**
+ * A plain `Uint8Array` over a Buffer's bytes: a backend that calls `slice()` on it gets a copy,
+ * as for any `Uint8Array`, where `Buffer#slice` would return a view of the shared pool.
+ */
+function plainView(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }

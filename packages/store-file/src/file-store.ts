@@ -69,6 +69,8 @@ const errorCode = (error: unknown): string | undefined => (error as NodeJS.Errno
  */
 export class FileStore extends BaseStore {
   protected readonly kind = "FileStore";
+  /** Every write has finished with the caller's bytes before it settles, so `set` need not copy them. */
+  protected override readonly copiesValues = false;
   readonly #storage: Storage;
   readonly #directory: string;
 
