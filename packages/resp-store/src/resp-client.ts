@@ -36,6 +36,11 @@ export interface RespClient {
   once(event: "ready", listener: () => void): unknown;
   /** Removes a listener added with `once`. */
   off(event: "ready", listener: () => void): unknown;
+  /**
+   * A single-server client's socket, once connected; the store corks it for the rest of a tick so
+   * that the commands of that tick leave in one write.
+   */
+  readonly stream?: { cork(): void; uncork(): void } | null;
   /** True for a Cluster client. */
   readonly isCluster?: boolean;
   /** The client's options; only `keyPrefix` is read, since a prefixing client cannot be scanned correctly. */

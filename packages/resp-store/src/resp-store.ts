@@ -125,7 +125,7 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
 
   protected readEntry(key: string, renewMs: number | undefined): Promise<Buffer | null> {
     const redisKey = this.#prefix + key;
-    if (renewMs === undefined) return this.#run("get", key, this.#client.getBuffer(redisKey));
+    if (renewMs === undefined) return this.#run("get", key, this.#sender().getBuffer(redisKey));
     return this.#run("get", key, this.#getAndRenew(redisKey, renewMs));
   }
 
@@ -133,20 +133,21 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
     // The value is already the store's own copy: hand its bytes over without copying again.
     const bytes = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
     const redisKey = this.#prefix + key;
-    const command = ttlMs === undefined ? this.#client.set(redisKey, bytes) : this.#client.set(redisKey, bytes, "PX", ttlMs);
+    const client = this.#sender();
+    const command = ttlMs === undefined ? client.set(redisKey, bytes) : client.set(redisKey, bytes, "PX", ttlMs);
     return this.#deadlines.runDiscarding("set", key, command);
   }
 
   protected deleteEntry(key: string): Promise<void> {
-    return this.#deadlines.runDiscarding("delete", key, this.#client.unlink(this.#prefix + key));
+    return this.#deadlines.runDiscarding("delete", key, this.#sender().unlink(this.#prefix + key));
   }
 
   protected async hasEntry(key: string): Promise<boolean> {
-    return (await this.#run("exists", key, this.#client.exists(this.#prefix + key))) > 0;
+    return (await this.#run("exists", key, this.#sender().exists(this.#prefix + key))) > 0;
   }
 
   protected async entryTtl(key: string): Promise<number | null> {
-    const ms = await this.#run("expiresIn", key, this.#client.pttl(this.#prefix + key));
+    const ms = await this.#run("expiresIn", key, this.#sender().pttl(this.#prefix + key));
     return ms < 0 ? null : ms;
   }
 
@@ -234,11 +235,17 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
 
   /** Runs the script command, registering it on first use (once per client, shared by every store on it). */
   #getAndRenew(redisKey: string, renewMs: number): Promise<Buffer | null> {
-    const commands = this.#client as unknown as ScriptCommands;
+    const commands = this.#sender() as unknown as ScriptCommands;
     if (typeof commands[GET_AND_RENEW_BUFFER] !== "function") {
       this.#client.defineCommand(GET_AND_RENEW, { lua: GET_AND_RENEW_SCRIPT, numberOfKeys: 1 });
     }
     return commands[GET_AND_RENEW_BUFFER]!(redisKey, renewMs);
+  }
+
+  /** The client, with its socket corked for the rest of this tick (see {@link coalesceWrites}). */
+  #sender(): C {
+    coalesceWrites(this.#client);
+    return this.#client;
   }
 
   #run<T>(operation: string, key: string | undefined, command: Promise<T>): Promise<T> {
@@ -258,6 +265,26 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
         translateError(error, { operation, store: this.description, key, redisKey: key === undefined ? undefined : this.#prefix + key }),
     });
   }
+}
+
+const corkedSockets = new WeakSet<object>();
+
+/**
+ * ioredis and iovalkey write each command to the socket on its own, one system call each. Corking
+ * a single-server client's socket until the end of the tick sends every command issued in that
+ * tick in one write (as node-redis does), which makes many operations in flight much cheaper and
+ * costs a lone command nothing measurable. Cluster clients have a socket per node and are left as
+ * they are.
+ */
+function coalesceWrites(client: RespClient): void {
+  const socket = client.stream;
+  if (socket === undefined || socket === null || corkedSockets.has(socket)) return;
+  corkedSockets.add(socket);
+  socket.cork();
+  process.nextTick(() => {
+    corkedSockets.delete(socket);
+    socket.uncork();
+  });
 }
 
 function checkClient<C extends RespClient>(client: C | undefined, kind: string): C {
