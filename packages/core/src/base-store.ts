@@ -79,42 +79,68 @@ export abstract class BaseStore implements NamespacedStore {
   /** Releases what the root store holds (connections, timers). Called once, on the root only. */
   protected closeRoot(): MaybePromise<void> {}
 
+  // The operations below are not `async`: they hand back the backend's own promise (or settle a
+  // synchronous backend's result) instead of wrapping it in another, which saves every call a
+  // promise and several microtask turns. Every failure, bad input included, still arrives as a
+  // rejection, never as a synchronous throw.
+
   /** {@inheritDoc Store.get} */
-  async get(key: string, options?: GetOptions): Promise<Uint8Array | null> {
-    this.#assertOpen("get");
-    assertValidKey(key, this.description);
-    const renewFor = this.#option(options, "renewFor");
-    return this.readEntry(key, renewFor === undefined ? undefined : durationToMilliseconds(renewFor, "renewFor", this.description));
+  get(key: string, options?: GetOptions): Promise<Uint8Array | null> {
+    try {
+      this.#assertOpen("get");
+      assertValidKey(key, this.description);
+      const renewFor = this.#option(options, "renewFor");
+      const renewMs = renewFor === undefined ? undefined : durationToMilliseconds(renewFor, "renewFor", this.description);
+      return Promise.resolve(this.readEntry(key, renewMs));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** {@inheritDoc Store.set} */
-  async set(key: string, value: Uint8Array | string, options?: SetOptions): Promise<void> {
-    this.#assertOpen("set");
-    assertValidKey(key, this.description);
-    const bytes = toStoredBytes(value, this.description, this.copiesValues);
-    const expiresIn = this.#option(options, "expiresIn");
-    const ttlMs = expiresIn === undefined ? undefined : durationToMilliseconds(expiresIn, "expiresIn", this.description);
-    return this.writeEntry(key, bytes, ttlMs);
+  set(key: string, value: Uint8Array | string, options?: SetOptions): Promise<void> {
+    try {
+      this.#assertOpen("set");
+      assertValidKey(key, this.description);
+      const bytes = toStoredBytes(value, this.description, this.copiesValues);
+      const expiresIn = this.#option(options, "expiresIn");
+      const ttlMs = expiresIn === undefined ? undefined : durationToMilliseconds(expiresIn, "expiresIn", this.description);
+      return Promise.resolve(this.writeEntry(key, bytes, ttlMs));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** {@inheritDoc Store.delete} */
-  async delete(key: string): Promise<void> {
-    this.#assertOpen("delete");
-    assertValidKey(key, this.description);
-    return this.deleteEntry(key);
+  delete(key: string): Promise<void> {
+    try {
+      this.#assertOpen("delete");
+      assertValidKey(key, this.description);
+      return Promise.resolve(this.deleteEntry(key));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** {@inheritDoc Store.deleteAll} */
-  async deleteAll(): Promise<void> {
-    this.#assertOpen("deleteAll");
-    return this.deleteAllEntries();
+  deleteAll(): Promise<void> {
+    try {
+      this.#assertOpen("deleteAll");
+      return Promise.resolve(this.deleteAllEntries());
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** {@inheritDoc Store.exists} */
-  async exists(key: string): Promise<boolean> {
-    this.#assertOpen("exists");
-    assertValidKey(key, this.description);
-    return this.hasEntry(key);
+  exists(key: string): Promise<boolean> {
+    try {
+      this.#assertOpen("exists");
+      assertValidKey(key, this.description);
+      return Promise.resolve(this.hasEntry(key));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** {@inheritDoc Store.expiresIn} */

@@ -69,6 +69,8 @@ interface ChildOptions {
  * `StoreUnavailableError`, and the store keeps working once the server answers again.
  */
 export abstract class RespStore<C extends RespClient = RespClient> extends BaseStore {
+  // writeEntry makes the copy itself, into a Buffer (see there).
+  protected override readonly copiesValues = false;
   readonly #client: C;
   readonly #ownsClient: boolean;
   /** The root namespace and every name below it; undefined for the bare keyspace. */
@@ -130,8 +132,10 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
   }
 
   protected writeEntry(key: string, value: Uint8Array, ttlMs: number | undefined): Promise<void> {
-    // The value is already the store's own copy: hand its bytes over without copying again.
-    const bytes = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    // A command can wait in the client's offline queue past the operation's deadline, so the
+    // bytes it sends must be the store's own: copied here, straight into the Buffer the client needs.
+    const bytes = Buffer.allocUnsafe(value.byteLength);
+    bytes.set(value);
     const redisKey = this.#prefix + key;
     const client = this.#sender();
     const command = ttlMs === undefined ? client.set(redisKey, bytes) : client.set(redisKey, bytes, "PX", ttlMs);
@@ -267,24 +271,30 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
   }
 }
 
-const corkedSockets = new WeakSet<object>();
+/** Sockets that sent a command this tick: false while only one went out, true once corked. */
+const busySockets = new WeakMap<object, boolean>();
 
 /**
- * ioredis and iovalkey write each command to the socket on its own, one system call each. Corking
- * a single-server client's socket until the end of the tick sends every command issued in that
- * tick in one write (as node-redis does), which makes many operations in flight much cheaper and
- * costs a lone command nothing measurable. Cluster clients have a socket per node and are left as
- * they are.
+ * ioredis and iovalkey write each command to the socket on its own, one system call each. When a
+ * second command is issued in the same tick, the store corks a single-server client's socket
+ * until the end of the tick, so the rest of that tick's commands leave in one write (as node-redis
+ * does): many operations in flight get much cheaper, and a lone command still leaves at once.
+ * Cluster clients have a socket per node and are left as they are.
  */
 function coalesceWrites(client: RespClient): void {
   const socket = client.stream;
-  if (socket === undefined || socket === null || corkedSockets.has(socket)) return;
-  corkedSockets.add(socket);
-  socket.cork();
-  process.nextTick(() => {
-    corkedSockets.delete(socket);
-    socket.uncork();
-  });
+  if (socket === undefined || socket === null) return;
+  const corked = busySockets.get(socket);
+  if (corked === undefined) {
+    busySockets.set(socket, false);
+    process.nextTick(() => {
+      if (busySockets.get(socket)) socket.uncork();
+      busySockets.delete(socket);
+    });
+  } else if (!corked) {
+    busySockets.set(socket, true);
+    socket.cork();
+  }
 }
 
 function checkClient<C extends RespClient>(client: C | undefined, kind: string): C {
