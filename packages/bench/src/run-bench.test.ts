@@ -1,8 +1,11 @@
 import type { BackendSuite, Contender } from "./contender.js";
 import { runThroughput } from "./harness.js";
+import { fileSuite } from "./file-contenders.js";
 import { memorySuite } from "./memory-contenders.js";
 import { parseBenchOptions, UsageError } from "./options.js";
+import { redisSuite } from "./redis-contenders.js";
 import { runBench } from "./run-bench.js";
+import { valkeySuite } from "./valkey-contenders.js";
 
 // Runs the real harness on the real memory contenders at tiny sizes, so the bench cannot rot.
 // It checks the shape of the report and the correctness columns, never a speed.
@@ -66,6 +69,31 @@ describe("runBench on the memory contenders", () => {
     await expect(runThroughput(forgetful(async () => null), workload, 1)).rejects.toThrow("forgetful found nothing for 1 of 1 reads");
     await expect(runThroughput(forgetful(async () => new Uint8Array(100)), workload, 1)).rejects.toThrow("forgetful did not read back the bytes");
   });
+});
+
+describe("runBench on the file, Redis and Valkey contenders", () => {
+  // The same harness over every other backend at tiny sizes: the servers are real (started and
+  // stopped by the suites), so a contender that stops working breaks `pnpm test`, not a release.
+  it("measures every contender of every backend and checks deleteAll's survivors", async () => {
+    const options = parseBenchOptions([
+      "--only", "file,redis,valkey", "--workloads", "sequential,in-flight,delete-all",
+      "--ops", "64", "--rounds", "1", "--delete-entries", "20",
+    ]);
+    const report = await runBench(options, { suites: { file: fileSuite, redis: redisSuite, valkey: valkeySuite }, log: () => {} });
+    expect(report.markdown).not.toContain("Not run");
+    const contenders = new Set(report.phases.map((row) => `${row.backend}: ${row.contender}`));
+    expect([...contenders].sort()).toEqual(
+      [
+        "file: FileStore", "file: unstorage (fs-lite)", "file: writeFile + rename (floor)",
+        "redis: RedisStore", "redis: ioredis (floor)", "redis: keyv + @keyv/redis", "redis: unstorage (redis)",
+        "valkey: ValkeyStore", "valkey: iovalkey (floor)", "valkey: keyv + @keyv/valkey", "valkey: unstorage (redis)",
+      ].sort(),
+    );
+    for (const row of report.phases) expect(row.opsPerSecond[0]).toBeGreaterThan(0);
+    for (const row of report.deletes.filter((entry) => entry.role !== "peer")) {
+      expect([row.contender, row.survivorsDeleted[0], row.survivorsSibling[0]]).toEqual([row.contender, 0, 20]);
+    }
+  }, 120_000);
 });
 
 describe("parseBenchOptions", () => {
