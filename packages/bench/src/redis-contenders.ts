@@ -1,6 +1,5 @@
 import { createKeyv } from "@keyv/redis";
 import { RedisStore } from "@stowage/store-redis";
-import { startServer } from "@stowage/test-servers";
 import { Redis } from "ioredis";
 import { Keyv } from "keyv";
 import { createStorage } from "unstorage";
@@ -8,6 +7,7 @@ import redisDriver from "unstorage/drivers/redis";
 import { closeAll, type BackendSuite, type Contender } from "./contender.js";
 import { unstorageView } from "./memory-contenders.js";
 import { respFloor, type RawRespClient } from "./resp-floor.js";
+import { respSuite } from "./resp-suite.js";
 import { stowageStore } from "./stowage-store.js";
 
 /** keyv with @keyv/redis (on node-redis); a namespace is a keyv namespace on a connection of its own. */
@@ -51,35 +51,11 @@ export function unstorageRedis(url: string): Contender {
 }
 
 /** The Redis suite: a Redis server of its own, raw ioredis as the floor, RedisStore and the peers. */
-export async function redisSuite(): Promise<BackendSuite> {
-  const server = await startServer("redis");
-  const admin = new Redis(server.url);
-  const contenders: Contender[] = [];
-  const close = async () => {
-    try {
-      await closeAll([...contenders, { close: () => admin.quit().then(() => undefined) }]);
-    } finally {
-      await server.stop();
-    }
-  };
-  try {
-    contenders.push(
-      respFloor("ioredis (floor)", new Redis(server.url) as unknown as RawRespClient),
-      stowageStore("RedisStore", RedisStore.withClient({ url: server.url })),
-      keyvRedis(server.url),
-      unstorageRedis(server.url),
-    );
-    await admin.ping();
-  } catch (error) {
-    await close();
-    throw error;
-  }
-  return {
-    backend: "redis",
-    contenders,
-    sampleEvery: 1,
-    // The server is the bench's own, started above: flushing it touches nobody else's data.
-    reset: () => admin.flushall().then(() => undefined),
-    close,
-  };
+export function redisSuite(): Promise<BackendSuite> {
+  return respSuite("redis", (url) => new Redis(url), (url) => [
+    respFloor("ioredis (floor)", new Redis(url) as unknown as RawRespClient),
+    stowageStore("RedisStore", RedisStore.withClient({ url })),
+    keyvRedis(url),
+    unstorageRedis(url),
+  ]);
 }

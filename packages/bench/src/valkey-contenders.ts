@@ -1,11 +1,11 @@
 import KeyvValkey from "@keyv/valkey";
 import { ValkeyStore } from "@stowage/store-valkey";
-import { startServer } from "@stowage/test-servers";
 import { Valkey } from "iovalkey";
 import { Keyv } from "keyv";
 import { closeAll, type BackendSuite, type Contender } from "./contender.js";
 import { unstorageRedis } from "./redis-contenders.js";
 import { respFloor, type RawRespClient } from "./resp-floor.js";
+import { respSuite } from "./resp-suite.js";
 import { stowageStore } from "./stowage-store.js";
 
 /** keyv with @keyv/valkey (on iovalkey); a namespace is a keyv namespace on a connection of its own. */
@@ -30,35 +30,11 @@ function keyvValkey(url: string): Contender {
 }
 
 /** The Valkey suite: a Valkey server of its own, raw iovalkey as the floor, ValkeyStore and the peers. */
-export async function valkeySuite(): Promise<BackendSuite> {
-  const server = await startServer("valkey");
-  const admin = new Valkey(server.url);
-  const contenders: Contender[] = [];
-  const close = async () => {
-    try {
-      await closeAll([...contenders, { close: () => admin.quit().then(() => undefined) }]);
-    } finally {
-      await server.stop();
-    }
-  };
-  try {
-    contenders.push(
-      respFloor("iovalkey (floor)", new Valkey(server.url) as unknown as RawRespClient),
-      stowageStore("ValkeyStore", ValkeyStore.withClient({ url: server.url })),
-      keyvValkey(server.url),
-      unstorageRedis(server.url),
-    );
-    await admin.ping();
-  } catch (error) {
-    await close();
-    throw error;
-  }
-  return {
-    backend: "valkey",
-    contenders,
-    sampleEvery: 1,
-    // The server is the bench's own, started above: flushing it touches nobody else's data.
-    reset: () => admin.flushall().then(() => undefined),
-    close,
-  };
+export function valkeySuite(): Promise<BackendSuite> {
+  return respSuite("valkey", (url) => new Valkey(url), (url) => [
+    respFloor("iovalkey (floor)", new Valkey(url) as unknown as RawRespClient),
+    stowageStore("ValkeyStore", ValkeyStore.withClient({ url })),
+    keyvValkey(url),
+    unstorageRedis(url),
+  ]);
 }
