@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { onProcessExit } from "./exit-cleanup.js";
@@ -10,6 +10,8 @@ import type { RunningServer, ServerKind } from "./running-server.js";
 export const SERVER_BINARIES: Readonly<Record<ServerKind, string>> = { redis: "redis-server", valkey: "valkey-server" };
 
 const READY_LINE = /Ready to accept connections/;
+/** The name of the configuration file written by {@link BinaryServerOptions.configFile}. */
+const CONFIG_FILE = "server.conf";
 const ADDRESS_IN_USE = /Address already in use/;
 const START_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 3_000;
@@ -35,6 +37,13 @@ export interface BinaryServerOptions {
   readonly extraArgs?: (port: number) => string[];
   /** The port + 10000 must be free too (cluster bus). */
   readonly withBusPort?: boolean;
+  /**
+   * The text of a configuration file for the chosen port, written into the server's temporary
+   * directory (writable, as a Sentinel needs: it rewrites its file) and passed as the first argument.
+   */
+  readonly configFile?: (port: number) => string;
+  /** The log line that says the server is up; default "Ready to accept connections" (a Sentinel logs `+monitor master` instead). */
+  readonly readyLine?: RegExp;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -90,6 +99,8 @@ class ServerProcess {
     readonly port: number,
     private readonly directory: string,
     private readonly extraArgs: string[],
+    private readonly readyLine: RegExp = READY_LINE,
+    private readonly configFile?: string,
   ) {}
 
   private get logFile(): string {
@@ -100,6 +111,7 @@ class ServerProcess {
   async spawn(): Promise<void> {
     rmSync(this.logFile, { force: true });
     const args = [
+      ...(this.configFile === undefined ? [] : [this.configFile]),
       "--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.directory,
       "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", this.logFile,
       ...this.extraArgs,
@@ -128,7 +140,7 @@ class ServerProcess {
     const deadline = Date.now() + START_TIMEOUT_MS;
     for (;;) {
       const log = readLog(this.logFile);
-      if (READY_LINE.test(log)) return;
+      if (this.readyLine.test(log)) return;
       if (child.exitCode !== null || child.signalCode !== null || pid === undefined) {
         const reason = pid === undefined ? (await spawnError).message : `exited with ${child.exitCode ?? child.signalCode}`;
         await this.kill();
@@ -194,7 +206,12 @@ export async function startBinaryServer(kind: ServerKind, options: BinaryServerO
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await findFreePort({ withBusPort: options.withBusPort ?? false });
     const directory = mkdtempSync(join(tmpdir(), `stowage-${kind}-`));
-    const server = new ServerProcess(binary, port, directory, options.extraArgs?.(port) ?? []);
+    let configFile: string | undefined;
+    if (options.configFile) {
+      configFile = join(directory, CONFIG_FILE);
+      writeFileSync(configFile, options.configFile(port), { mode: 0o600 });
+    }
+    const server = new ServerProcess(binary, port, directory, options.extraArgs?.(port) ?? [], options.readyLine, configFile);
     try {
       await server.spawn();
       return binaryRunningServer(kind, server, directory);

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 // testcontainers is loaded on first use only: binary-only runs never load it
 import type { StartedTestContainer, WaitStrategy } from "testcontainers";
 import { SERVER_BINARIES } from "./binary-server.js";
@@ -23,7 +23,15 @@ export interface ContainerServerOptions {
   readonly extraArgs?: (port: number) => string[];
   /** The port + 10000 must be free too (cluster bus). */
   readonly withBusPort?: boolean;
+  /**
+   * Runs a Sentinel (`--sentinel`) with this configuration text for the chosen port, copied to
+   * {@link SENTINEL_CONFIG_PATH} (the images' writable working directory: a Sentinel rewrites its file).
+   */
+  readonly sentinelConfig?: (port: number) => string;
 }
+
+/** Where a Sentinel's configuration file goes in its container. */
+export const SENTINEL_CONFIG_PATH = "/data/sentinel.conf";
 
 const START_ATTEMPTS = 3;
 
@@ -86,8 +94,8 @@ function engineAddress(modem: { socketPath?: unknown; host?: unknown; port?: unk
 
 /**
  * Ready when the server on the host port answers with this container's token (a comment in its
- * process title template), so a server another process started on the same port in the
- * meantime is never taken for ours. Log-based waiting sometimes missed the "Ready to accept
+ * process title template; a Sentinel's ID), so a server another process started on the same
+ * port in the meantime is never taken for ours. Log-based waiting sometimes missed the "Ready to accept
  * connections" line after a restart on Podman. Fails fast when the container exits (e.g. the
  * port was taken).
  */
@@ -95,9 +103,10 @@ class ReadyWaitStrategy implements WaitStrategy {
   private startupTimeoutMs = 60_000;
   private startupTimeoutSet = false;
 
+  /** @param isOurs - sends the command that identifies the server and says whether the reply is this container's. */
   constructor(
     private readonly port: number,
-    private readonly token: string,
+    private readonly isOurs: (port: number) => Promise<boolean>,
   ) {}
 
   async waitUntilReady(container: Parameters<WaitStrategy["waitUntilReady"]>[0]): Promise<void> {
@@ -105,8 +114,7 @@ class ReadyWaitStrategy implements WaitStrategy {
     let lastError: unknown;
     for (let attempt = 0; Date.now() < deadline; attempt++) {
       try {
-        const reply = await sendCommand(this.port, ["CONFIG", "GET", "proc-title-template"], { timeoutMs: 1000 });
-        if (Array.isArray(reply) && String(reply[1]).includes(this.token)) return;
+        if (await this.isOurs(this.port)) return;
         lastError = new Error(`another server answers on port ${this.port}`);
       } catch (error) {
         lastError = error;
@@ -140,24 +148,43 @@ function isNoSuchContainer(error: unknown): boolean {
   return (error as { statusCode?: number }).statusCode === 404 || /no such container/i.test(String(error));
 }
 
-async function startContainer(kind: ServerKind, port: number, extraArgs: string[]): Promise<StartedTestContainer> {
+/** The token in a server's process title (`CONFIG GET` answers it). */
+function serverIdentity(token: string): { args: string[]; isOurs: (port: number) => Promise<boolean> } {
+  return {
+    args: ["--proc-title-template", `{title} {listen-addr} {server-mode} ${token}`],
+    isOurs: async (port) => {
+      const reply = await sendCommand(port, ["CONFIG", "GET", "proc-title-template"], { timeoutMs: 1000 });
+      return Array.isArray(reply) && String(reply[1]).includes(token);
+    },
+  };
+}
+
+/** A Sentinel has no `CONFIG GET`: its ID (40 hex digits, set in its file) derived from the token identifies it. */
+function sentinelIdentity(token: string): { myid: string; isOurs: (port: number) => Promise<boolean> } {
+  const myid = createHash("sha1").update(token).digest("hex");
+  return { myid, isOurs: async (port) => (await sendCommand(port, ["SENTINEL", "MYID"], { timeoutMs: 1000 })) === myid };
+}
+
+async function startContainer(kind: ServerKind, port: number, options: ContainerServerOptions): Promise<StartedTestContainer> {
   const { GenericContainer } = await import("testcontainers");
   const token = `stowage-${randomUUID()}`;
-  const command = [
-    SERVER_BINARIES[kind], "--port", String(port), "--bind", "127.0.0.1",
-    "--save", "", "--appendonly", "no",
-    "--proc-title-template", `{title} {listen-addr} {server-mode} ${token}`,
-    ...extraArgs,
-  ];
+  const common = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...(options.extraArgs?.(port) ?? [])];
   // Host networking: the server binds the chosen loopback port itself, so a restart keeps it
   // and cluster nodes announce addresses clients can reach. `--bind` keeps it off other interfaces.
-  return new GenericContainer(serverImage(kind))
-    .withNetworkMode("host")
-    .withCommand(command)
-    .withLabels({ "org.stowage.test-servers": kind })
-    .withWaitStrategy(new ReadyWaitStrategy(port, token))
-    .withStartupTimeout(60_000)
-    .start();
+  const container = new GenericContainer(serverImage(kind)).withNetworkMode("host").withLabels({ "org.stowage.test-servers": kind });
+  if (options.sentinelConfig) {
+    const identity = sentinelIdentity(token);
+    // mode 0666: the official images' entrypoint runs the server as an unprivileged user
+    const content = `${options.sentinelConfig(port)}\nsentinel myid ${identity.myid}\n`;
+    container
+      .withCopyContentToContainer([{ content, target: SENTINEL_CONFIG_PATH, mode: 0o666 }])
+      .withCommand([SERVER_BINARIES[kind], SENTINEL_CONFIG_PATH, "--sentinel", ...common])
+      .withWaitStrategy(new ReadyWaitStrategy(port, identity.isOurs));
+  } else {
+    const identity = serverIdentity(token);
+    container.withCommand([SERVER_BINARIES[kind], ...common, ...identity.args]).withWaitStrategy(new ReadyWaitStrategy(port, identity.isOurs));
+  }
+  return container.withStartupTimeout(60_000).start();
 }
 
 /**
@@ -178,7 +205,7 @@ export async function startContainerServer(kind: ServerKind, options: ContainerS
   for (let attempt = 0; attempt < START_ATTEMPTS && !container; attempt++) {
     port = await findFreePort({ withBusPort: options.withBusPort ?? false });
     try {
-      container = await startContainer(kind, port, options.extraArgs?.(port) ?? []);
+      container = await startContainer(kind, port, options);
     } catch (error) {
       // another process may have bound the port after the check: try another one
       lastError = error;

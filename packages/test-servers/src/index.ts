@@ -1,13 +1,17 @@
 export type {
   ClusterNode,
   RunningCluster,
+  RunningSentinel,
   RunningServer,
+  SentinelNode,
   ServerKind,
   ServerVia,
   StartClusterOptions,
+  StartSentinelOptions,
   StartServerOptions,
 } from "./running-server.js";
 export { startServer } from "./start-server.js";
 export { startCluster } from "./start-cluster.js";
+export { startSentinel } from "./start-sentinel.js";
 export { sendCommand } from "./send-command.js";
 export type { RespReply, SendCommandOptions } from "./send-command.js";

@@ -80,3 +80,45 @@ export interface RunningCluster {
   /** Stops every node. Idempotent. Disconnect cluster clients first: they retry forever. */
   stop(): Promise<void>;
 }
+
+/** Options for {@link startSentinel}. */
+export interface StartSentinelOptions extends StartServerOptions {
+  /** How many Sentinel processes watch the primary, 1 to 5. Default 1. */
+  readonly sentinels?: number;
+  /**
+   * The name the Sentinels monitor the primary under, which Sentinel clients ask for
+   * (ioredis' `name` option): letters, digits, `.`, `_` and `-`. Default `"stowage"`.
+   */
+  readonly primaryName?: string;
+}
+
+/** One Sentinel of a {@link RunningSentinel}, as clients reach it. */
+export interface SentinelNode {
+  /** Always loopback. */
+  readonly host: "127.0.0.1";
+  /** The Sentinel's port. */
+  readonly port: number;
+}
+
+/**
+ * A Redis or Valkey primary watched by one or more Sentinels, all on loopback ports. When it is
+ * returned, every Sentinel answers `SENTINEL get-master-addr-by-name` with the primary's address,
+ * so a Sentinel client (`new Redis({ sentinels, name: primaryName })`) connects at once.
+ */
+export interface RunningSentinel {
+  /** Redis or Valkey. */
+  readonly kind: ServerKind;
+  /** How the primary and the Sentinels were started (all the same way). */
+  readonly via: ServerVia;
+  /** The name the primary is monitored under: a Sentinel client's `name` option. */
+  readonly primaryName: string;
+  /** Every Sentinel; a Sentinel client's `sentinels` option. */
+  readonly sentinels: ReadonlyArray<SentinelNode>;
+  /**
+   * The primary itself (no replicas, so the Sentinels never fail over): reachable directly too,
+   * and pausable or restartable for fault tests; it comes back on the same port.
+   */
+  readonly primary: RunningServer;
+  /** Stops every Sentinel, then the primary. Idempotent. Disconnect clients first. */
+  stop(): Promise<void>;
+}

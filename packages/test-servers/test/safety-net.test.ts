@@ -8,7 +8,7 @@ jest.setTimeout(120_000);
 const fixture = join(__dirname, "fixtures", "start-and-leave.cjs");
 
 /** Runs the fixture; resolves with the ports it printed and the child, still running or exited. */
-function leaveServers(via: ServerVia, shape: "server" | "cluster", mode: "exit" | "hang") {
+function leaveServers(via: ServerVia, shape: "server" | "cluster" | "sentinel", mode: "exit" | "hang") {
   const child = spawn(process.execPath, [fixture, "valkey", via, shape, mode], { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -52,6 +52,14 @@ describe.each(waysUnderTest())("safety net via %s", (via) => {
     await run.exited;
     await expectClosedSoon(ports);
   });
+
+  test("a process that exits without stop() leaves neither a Sentinel nor its primary behind", async () => {
+    const run = leaveServers(via, "sentinel", "exit");
+    const ports = await run.ports;
+    expect(ports).toHaveLength(3);
+    await run.exited;
+    await expectClosedSoon(ports);
+  });
 });
 
 describe("safety net via binary, process killed", () => {
@@ -61,6 +69,15 @@ describe("safety net via binary, process killed", () => {
     const run = leaveServers("binary", "server", "hang");
     const ports = await run.ports;
     expect(await connectOutcome(ports[0]!)).toBe("connected");
+    run.child.kill("SIGKILL");
+    await run.exited;
+    await expectClosedSoon(ports);
+  });
+
+  (binaryUnderTest ? test : test.skip)("a SIGKILLed process leaves neither a Sentinel nor its primary behind", async () => {
+    const run = leaveServers("binary", "sentinel", "hang");
+    const ports = await run.ports;
+    for (const port of ports) expect(await connectOutcome(port)).toBe("connected");
     run.child.kill("SIGKILL");
     await run.exited;
     await expectClosedSoon(ports);

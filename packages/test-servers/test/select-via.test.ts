@@ -33,9 +33,10 @@ test("STOWAGE_SERVERS accepts only testcontainers, binary or auto", async () => 
 
 test("binary forced without the binary on PATH names the missing binary", async () => {
   process.env["PATH"] = emptyDirectory;
-  const { startServer, startCluster } = await freshModule();
+  const { startServer, startCluster, startSentinel } = await freshModule();
   await expect(startServer("valkey", { via: "binary" })).rejects.toThrow("cannot start valkey as a binary: valkey-server is not on PATH");
   await expect(startCluster("redis", { via: "binary" })).rejects.toThrow("cannot start redis as a binary: redis-server is not on PATH");
+  await expect(startSentinel("valkey", { via: "binary" })).rejects.toThrow("cannot start valkey as a binary: valkey-server is not on PATH");
 });
 
 test("testcontainers forced with an engine that does not answer names the engine", async () => {
