@@ -2,7 +2,16 @@ import { randomUUID } from "node:crypto";
 import type { RespStore, RespStoreOptions } from "@stowage/resp-store";
 import { RedisStore } from "@stowage/store-redis";
 import { ValkeyStore } from "@stowage/store-valkey";
-import { startCluster, startServer, type ClusterNode, type RunningCluster, type RunningServer, type ServerKind } from "@stowage/test-servers";
+import {
+  startCluster,
+  startSentinel,
+  startServer,
+  type ClusterNode,
+  type RunningCluster,
+  type RunningSentinel,
+  type RunningServer,
+  type ServerKind,
+} from "@stowage/test-servers";
 import { Cluster as RedisCluster, Redis } from "ioredis";
 import { Cluster as ValkeyCluster, Valkey } from "iovalkey";
 
@@ -46,6 +55,28 @@ export async function connectCluster(kind: ServerKind, nodes: readonly ClusterNo
   return cluster;
 }
 
+/** Where a Sentinel client looks for its primary: the Sentinels, and the name they monitor it under. */
+export interface SentinelAddresses {
+  readonly sentinels: ReadonlyArray<{ readonly host: string; readonly port: number }>;
+  readonly primaryName: string;
+}
+
+/** The ioredis/iovalkey options that make a Sentinel client of the primary `sentinel` monitors. */
+export function sentinelOptions(sentinel: SentinelAddresses): { sentinels: Array<{ host: string; port: number }>; name: string } {
+  return { sentinels: sentinel.sentinels.map((node) => ({ host: node.host, port: node.port })), name: sentinel.primaryName };
+}
+
+/** A Sentinel client of the library that goes with `kind`, on the primary `sentinel` monitors; resolves once it is ready. */
+export async function connectSentinel(kind: ServerKind, sentinel: SentinelAddresses, options: object = {}): Promise<Redis | Valkey> {
+  const all = { ...sentinelOptions(sentinel), ...CLIENT_OPTIONS, ...options };
+  const client = kind === "redis" ? new Redis(all) : new Valkey(all);
+  await new Promise<void>((resolve, reject) => {
+    client.once("ready", resolve);
+    client.once("error", reject);
+  });
+  return client;
+}
+
 /** The store class that goes with `kind`, on `client`. */
 export function storeOn(kind: ServerKind, options: RespStoreOptions<AnyClient>): RespStore<AnyClient> {
   return kind === "redis"
@@ -70,7 +101,10 @@ export function connectWithLibraryDefaults(kind: ServerKind, server: Pick<Runnin
 }
 
 /** `RedisStore.withClient` or `ValkeyStore.withClient`, as `kind` says. */
-export function storeWithClient(kind: ServerKind, options: { url: string; namespace?: string | null; operationTimeout?: string }): RespStore<AnyClient> {
+export function storeWithClient(
+  kind: ServerKind,
+  options: { url?: string; sentinels?: Array<{ host: string; port: number }>; name?: string; namespace?: string | null; operationTimeout?: string },
+): RespStore<AnyClient> {
   const all = { ...options, disconnectTimeout: DISCONNECT_TIMEOUT_MS };
   return kind === "redis" ? RedisStore.withClient(all) : ValkeyStore.withClient(all);
 }
@@ -160,6 +194,26 @@ export function useCluster(kind: ServerKind): ClusterFixture {
     // A Cluster client left open after its nodes stop retries forever: disconnect it first.
     fixture.client?.disconnect();
     await fixture.cluster?.stop();
+  }, 30_000);
+  return fixture;
+}
+
+/** A primary with three Sentinels started for the enclosing `describe` block, and a ready Sentinel client on it. */
+export interface SentinelFixture {
+  sentinel: RunningSentinel;
+  client: AnyClient;
+}
+
+/** As {@link useServer}, for a primary watched by three Sentinels and a client that finds it through them. */
+export function useSentinel(kind: ServerKind): SentinelFixture {
+  const fixture = {} as SentinelFixture;
+  beforeAll(async () => {
+    fixture.sentinel = await startSentinel(kind, { sentinels: 3 });
+    fixture.client = await connectSentinel(kind, fixture.sentinel);
+  }, 60_000);
+  afterAll(async () => {
+    fixture.client?.disconnect();
+    await fixture.sentinel?.stop();
   }, 30_000);
   return fixture;
 }
