@@ -1,16 +1,10 @@
-import { constants } from "node:fs";
-import { chmod, link, lstat, mkdir, open, readdir, rename, rm, unlink, type FileHandle } from "node:fs/promises";
+import { open, rename, rm, unlink, type FileHandle } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import {
-  BaseStore,
-  InvalidArgumentError,
-  StoreConfigurationError,
-  StoreCorruptionError,
-  StoreUnavailableError,
-  StowageError,
-} from "@stowage/core";
+import { BaseStore, InvalidArgumentError, StoreCorruptionError, StoreUnavailableError, StowageError } from "@stowage/core";
 import { HEADER_SIZE, decodeHeader, encodeHeader, type EntryHeader } from "./entry-format.js";
-import { ENTRY_NAME, FAN_OUT_NAME, NAMESPACE_NAME, TEMP_PREFIX, TRASH_PREFIX, entryPath, namespaceDirectory, uniqueName } from "./layout.js";
+import { READ_FLAGS, checkMode, errorCode, listDirectory, makeDirectory, readFully, syncDirectory, writeNewFile, type Storage } from "./file-io.js";
+import { FAN_OUT_NAME, NAMESPACE_NAME, TEMP_PREFIX, TRASH_PREFIX, entryPath, namespaceDirectory, uniqueName } from "./layout.js";
+import { sweep } from "./sweep.js";
 
 /** Options of {@link FileStore}. */
 export interface FileStoreOptions {
@@ -24,20 +18,6 @@ export interface FileStoreOptions {
   directoryMode?: number;
 }
 
-/** What a root store and all of its namespace views share. */
-interface Storage {
-  root: string;
-  durable: boolean;
-  fileMode: number;
-  directoryMode: number;
-  /** Whether a created file's mode has been compared with `fileMode` yet. */
-  modeChecked: boolean;
-  /** Whether the umask strips bits of `fileMode`, so every file needs a chmod. */
-  chmodFiles: boolean;
-  /** Whether the file system was seen to keep a millisecond modification time. */
-  timesChecked: boolean;
-}
-
 /** An entry file that was opened and checked. */
 interface OpenEntry {
   handle: FileHandle;
@@ -47,14 +27,8 @@ interface OpenEntry {
   expiresAt: number;
 }
 
-const STALE_AFTER_MS = 60_000;
 /** A write retries after creating its directory, which a concurrent deleteAll may remove again. */
 const MAX_WRITE_ATTEMPTS = 5;
-/** 2038-01-19: file systems with 32-bit timestamps cannot hold an expiry past it. */
-const TIMESTAMP_32_BIT_LIMIT_MS = 2 ** 31 * 1_000;
-const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
-
-const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code;
 
 /**
  * A store keeping one file per entry under a directory: survives restarts, and any number of
@@ -127,7 +101,7 @@ export class FileStore extends BaseStore {
    */
   async deleteExpired(): Promise<number> {
     this.assertOpen("deleteExpired");
-    return this.#sweepNamespace(this.#directory, Date.now());
+    return sweep(this.#directory, Date.now(), (error, path) => this.#failure("deleteExpired", error, path));
   }
 
   protected createChild(name: string): FileStore {
@@ -158,7 +132,7 @@ export class FileStore extends BaseStore {
     for (let attempt = 1; ; attempt++) {
       const temp = join(directory, uniqueName(TEMP_PREFIX));
       try {
-        await this.#writeFile(temp, [header, value], expiresAt);
+        await writeNewFile(this.#storage, temp, [header, value], expiresAt, this.description);
         await rename(temp, path);
         if (this.#storage.durable) await syncDirectory(directory);
         return;
@@ -167,7 +141,9 @@ export class FileStore extends BaseStore {
         // temporary file is reclaimed by deleteExpired.
         await unlink(temp).catch(() => undefined);
         if (errorCode(error) !== "ENOENT" || attempt === MAX_WRITE_ATTEMPTS) throw this.#failure("set", error, path);
-        await this.#makeDirectory(directory, "set");
+        await makeDirectory(directory, this.#storage).catch((directoryError: unknown) => {
+          throw this.#failure("set", directoryError, directory);
+        });
       }
     }
   }
@@ -185,7 +161,10 @@ export class FileStore extends BaseStore {
   protected async deleteAllEntries(): Promise<void> {
     if (this.namespace.length > 0) return this.#discard(this.#directory);
     // The root directory itself is the user's: move aside only what the store created in it.
-    for (const child of await this.#list(this.#directory, "deleteAll")) {
+    const children = await listDirectory(this.#directory).catch((error: unknown) => {
+      throw this.#failure("deleteAll", error, this.#directory);
+    });
+    for (const child of children) {
       if (child.isDirectory() && (FAN_OUT_NAME.test(child.name) || NAMESPACE_NAME.test(child.name))) {
         await this.#discard(join(this.#directory, child.name));
       }
@@ -235,62 +214,6 @@ export class FileStore extends BaseStore {
     }
   }
 
-  /** Creates `path` exclusively and writes `buffers` to it, with the expiry as its modification time. */
-  async #writeFile(path: string, buffers: Uint8Array[], expiresAt: number): Promise<void> {
-    const storage = this.#storage;
-    const handle = await open(path, "wx", storage.fileMode);
-    try {
-      await writeAll(handle, buffers);
-      // After the last write, which would move the modification time again.
-      if (expiresAt !== 0) await handle.utimes(expiresAt / 1_000, expiresAt / 1_000);
-      const checkTimes = expiresAt !== 0 && (!storage.timesChecked || expiresAt >= TIMESTAMP_32_BIT_LIMIT_MS);
-      if (!storage.modeChecked || checkTimes) {
-        const stats = await handle.stat();
-        if (!storage.modeChecked) {
-          // open()'s mode passes through the umask; check once whether it strips any bit.
-          storage.chmodFiles = (stats.mode & 0o777) !== storage.fileMode;
-          storage.modeChecked = true;
-        }
-        if (checkTimes) this.#checkTimes(Math.round(stats.mtimeMs), expiresAt);
-      }
-      if (storage.chmodFiles) await handle.chmod(storage.fileMode);
-      if (storage.durable) await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  }
-
-  /** Expiry lives in modification times: refuse a file system that cannot hold them to the millisecond. */
-  #checkTimes(stored: number, expiresAt: number): void {
-    if (stored !== expiresAt) {
-      throw new StoreConfigurationError(
-        `the file system under ${this.#storage.root} stored the expiry time ${expiresAt} ms as ${stored} ms; ` +
-          "FileStore keeps expiry in modification times and needs a file system with millisecond timestamps " +
-          "that reach past 2038 (ext4, xfs with bigtime, btrfs, tmpfs, apfs). Choose another path.",
-        { store: this.description },
-      );
-    }
-    // A whole-second expiry proves nothing about sub-second precision: check again next time.
-    if (expiresAt % 1_000 !== 0) this.#storage.timesChecked = true;
-  }
-
-  /** Creates `directory` and its missing parents with exactly the configured mode. */
-  async #makeDirectory(directory: string, operation: string): Promise<void> {
-    const { directoryMode, durable } = this.#storage;
-    try {
-      const first = await mkdir(directory, { recursive: true, mode: directoryMode });
-      if (first === undefined) return;
-      // mkdir's mode passes through the umask: set it exactly on each directory created.
-      for (let current = directory; ; current = dirname(current)) {
-        await chmod(current, directoryMode);
-        if (durable) await syncDirectory(dirname(current));
-        if (current === first || dirname(current) === current) break;
-      }
-    } catch (error) {
-      throw this.#failure(operation, error, directory);
-    }
-  }
-
   /** Removes a namespace directory: renamed aside first, so concurrent writers see it gone at once. */
   async #discard(directory: string): Promise<void> {
     const trash = join(dirname(directory), uniqueName(TRASH_PREFIX));
@@ -305,105 +228,6 @@ export class FileStore extends BaseStore {
       await rm(trash, { recursive: true, force: true });
     } catch (error) {
       throw this.#failure("deleteAll", error, trash);
-    }
-  }
-
-  async #sweepNamespace(directory: string, now: number): Promise<number> {
-    let removed = 0;
-    for (const child of await this.#list(directory, "deleteExpired")) {
-      if (!child.isDirectory()) continue;
-      const path = join(directory, child.name);
-      if (FAN_OUT_NAME.test(child.name)) removed += await this.#sweepFanOut(path, now);
-      else if (NAMESPACE_NAME.test(child.name)) removed += await this.#sweepNamespace(path, now);
-      else if (child.name.startsWith(TRASH_PREFIX) && (await this.#isStale(path, now))) {
-        await rm(path, { recursive: true, force: true }).catch((error: unknown) => {
-          throw this.#failure("deleteExpired", error, path);
-        });
-      }
-    }
-    return removed;
-  }
-
-  async #sweepFanOut(directory: string, now: number): Promise<number> {
-    let removed = 0;
-    for (const child of await this.#list(directory, "deleteExpired")) {
-      if (!child.isFile()) continue;
-      const path = join(directory, child.name);
-      if (ENTRY_NAME.test(child.name)) {
-        if (await this.#removeIfExpired(path, now)) removed++;
-      } else if (child.name.startsWith(TEMP_PREFIX) && (await this.#isStale(path, now))) {
-        await unlink(path).catch((error: unknown) => {
-          if (errorCode(error) !== "ENOENT") throw this.#failure("deleteExpired", error, path);
-        });
-      }
-    }
-    return removed;
-  }
-
-  /**
-   * Removes the entry file at `path` if it holds a valid entry that has expired, without ever
-   * removing a newer entry that another process renames into place meanwhile: the file is
-   * first renamed aside, and put back if it turns out not to be the expired one.
-   */
-  async #removeIfExpired(path: string, now: number): Promise<boolean> {
-    let handle: FileHandle;
-    try {
-      handle = await open(path, READ_FLAGS);
-    } catch (error) {
-      if (errorCode(error) === "ENOENT") return false;
-      throw this.#failure("deleteExpired", error, path);
-    }
-    try {
-      const stats = await handle.stat({ bigint: true });
-      if (!stats.isFile() || expiryOf(stats.mtimeNs) > now) return false;
-      const header = decodeHeader(await readFully(handle, HEADER_SIZE), Number(stats.size));
-      if (typeof header === "string" || header.expiresAt === 0) return false; // invalid: left for inspection
-      const taken = join(dirname(path), uniqueName(TEMP_PREFIX));
-      try {
-        await rename(path, taken);
-      } catch (error) {
-        if (errorCode(error) === "ENOENT") return false;
-        throw error;
-      }
-      const takenStats = await lstat(taken, { bigint: true });
-      if (takenStats.ino === stats.ino && takenStats.dev === stats.dev && expiryOf(takenStats.mtimeNs) <= now) {
-        await unlink(taken);
-        return true;
-      }
-      // Replaced or renewed since it was checked: put it back, unless a newer write is there
-      // (link fails then). Where hard links are not supported, a rename has to do.
-      try {
-        await link(taken, path);
-        await unlink(taken);
-      } catch (error) {
-        if (errorCode(error) === "EEXIST") await unlink(taken);
-        else await rename(taken, path);
-      }
-      return false;
-    } catch (error) {
-      throw this.#failure("deleteExpired", error, path);
-    } finally {
-      await handle.close();
-    }
-  }
-
-  async #isStale(path: string, now: number): Promise<boolean> {
-    try {
-      // ctime, not mtime: a temporary file's mtime may already hold its future expiry.
-      return (await lstat(path)).ctimeMs < now - STALE_AFTER_MS;
-    } catch (error) {
-      if (errorCode(error) === "ENOENT") return false;
-      throw this.#failure("deleteExpired", error, path);
-    }
-  }
-
-  /** The entries of a directory; none when it does not exist. */
-  async #list(directory: string, operation: string) {
-    try {
-      return await readdir(directory, { withFileTypes: true });
-    } catch (error) {
-      if (errorCode(error) === "ENOENT") return [];
-      throw this.#failure(operation, error, directory);
     }
   }
 
@@ -422,54 +246,5 @@ export class FileStore extends BaseStore {
       cause: error,
       store: this.description,
     });
-  }
-}
-
-function checkMode(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const owner = fallback; // the owner bits the store itself needs
-  if (!Number.isInteger(value) || value < 0 || value > 0o777 || (value & owner) !== owner) {
-    throw new InvalidArgumentError({
-      argument: name,
-      value,
-      expected: `permission bits between 0 and 0o777 that include 0o${owner.toString(8)} (the owner must keep access)`,
-      store: "FileStore",
-    });
-  }
-  return value;
-}
-
-/** The expiry a modification time stands for, in whole epoch milliseconds. */
-function expiryOf(mtimeNs: bigint): number {
-  return Math.round(Number(mtimeNs / 1_000n) / 1_000);
-}
-
-/** Reads up to `length` bytes from the start of the file (fewer only if it is shorter). */
-async function readFully(handle: FileHandle, length: number): Promise<Buffer> {
-  // Unpooled, so the array handed to the caller shares memory with nothing else.
-  const buffer = Buffer.allocUnsafeSlow(length);
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, filled);
-    if (bytesRead === 0) return buffer.subarray(0, filled);
-    filled += bytesRead;
-  }
-  return buffer;
-}
-
-async function writeAll(handle: FileHandle, buffers: Uint8Array[]): Promise<void> {
-  const total = buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0);
-  let written = (await handle.writev(buffers)).bytesWritten;
-  if (written === total) return;
-  const all = Buffer.concat(buffers);
-  while (written < total) written += (await handle.write(all, written, total - written, written)).bytesWritten;
-}
-
-async function syncDirectory(directory: string): Promise<void> {
-  const handle = await open(directory, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
