@@ -34,8 +34,13 @@ export interface RespClient {
   readonly status: string;
   /** Runs `listener` once when `event` (here: `"ready"`) is emitted. */
   once(event: "ready", listener: () => void): unknown;
-  /** Removes a listener added with `once`. */
-  off(event: "ready", listener: () => void): unknown;
+  /**
+   * Runs `listener` on every `event`: `"error"` (a connection failed; the store only listens on a
+   * client it owns) or `"ready"`.
+   */
+  on(event: "error" | "ready", listener: (error?: unknown) => void): unknown;
+  /** Removes a listener added with `once` or `on`. */
+  off(event: "ready" | "error", listener: (error?: unknown) => void): unknown;
   /**
    * A single-server client's socket, once connected; the store corks it for the rest of a tick so
    * that the commands of that tick leave in one write.
