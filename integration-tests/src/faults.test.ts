@@ -12,22 +12,11 @@ import {
   storeWithClient,
   type AnyClient,
   type Outcome,
+  BOUND_MS,
+  SLACK_MS,
+  expectUnavailableWithinBound,
 } from "./stores.js";
 
-// The bound these tests give the stores, and the slack allowed on top of it for a loaded
-// two-core machine: far below what an unbounded client takes (ioredis retries a command 20
-// times, reconnecting with a backoff of up to 2 s, before giving up).
-const BOUND_MS = 500;
-const SLACK_MS = 1_500;
-
-function expectUnavailableWithinBound(outcomes: Outcome[]): void {
-  for (const outcome of outcomes) {
-    expect(outcome.failed).toBe(true);
-    expect(StoreUnavailableError.isInstance(outcome.error)).toBe(true);
-    expect((outcome.error as Error).cause).toBeDefined();
-    expect(outcome.elapsedMs).toBeLessThan(BOUND_MS + SLACK_MS);
-  }
-}
 
 function expectSuccessOrUnavailable(outcomes: Outcome[]): void {
   for (const outcome of outcomes) {

@@ -1,5 +1,4 @@
 import type { Socket } from "node:net";
-import { StoreUnavailableError } from "@stowage/core";
 import type { RespStore } from "@stowage/resp-store";
 import { RedisStore } from "@stowage/store-redis";
 import { ValkeyStore } from "@stowage/store-valkey";
@@ -19,21 +18,11 @@ import {
   useSentinel,
   type AnyClient,
   type SentinelFixture,
-  type Outcome,
+  BOUND_MS,
+  SLACK_MS,
+  expectUnavailableWithinBound,
 } from "./stores.js";
 
-// As in faults.test.ts: the bound given to the stores, and the slack on top of it for a loaded machine.
-const BOUND_MS = 500;
-const SLACK_MS = 1_500;
-
-function expectUnavailableWithinBound(outcomes: Outcome[]): void {
-  for (const outcome of outcomes) {
-    expect(outcome.failed).toBe(true);
-    expect(StoreUnavailableError.isInstance(outcome.error)).toBe(true);
-    expect((outcome.error as Error).cause).toBeDefined();
-    expect(outcome.elapsedMs).toBeLessThan(BOUND_MS + SLACK_MS);
-  }
-}
 
 /** The socket of a single-server or Sentinel client: the connection to the primary. */
 const socketOf = (client: AnyClient): Socket => (client as Redis).stream as Socket;

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { StoreUnavailableError } from "@stowage/core";
 import type { RespStore, RespStoreOptions } from "@stowage/resp-store";
 import { RedisStore } from "@stowage/store-redis";
 import { ValkeyStore } from "@stowage/store-valkey";
@@ -219,4 +220,20 @@ export function useSentinel(kind: ServerKind): SentinelFixture {
     await fixture.sentinel?.stop();
   }, 30_000);
   return fixture;
+}
+
+// The bound the fault tests give the stores, and the slack allowed on top of it for a loaded
+// two-core machine: far below what an unbounded client takes (ioredis retries a command 20
+// times, reconnecting with a backoff of up to 2 s, before giving up).
+export const BOUND_MS = 500;
+export const SLACK_MS = 1_500;
+
+/** Every outcome is a `StoreUnavailableError` with a cause, settled within the bound plus slack. */
+export function expectUnavailableWithinBound(outcomes: Outcome[]): void {
+  for (const outcome of outcomes) {
+    expect(outcome.failed).toBe(true);
+    expect(StoreUnavailableError.isInstance(outcome.error)).toBe(true);
+    expect((outcome.error as Error).cause).toBeDefined();
+    expect(outcome.elapsedMs).toBeLessThan(BOUND_MS + SLACK_MS);
+  }
 }
