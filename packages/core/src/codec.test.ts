@@ -19,6 +19,16 @@ describe("codecs and typed views", () => {
     expect(await sessions.exists("s1")).toBe(true);
     await sessions.delete("s1");
     expect(await sessions.get("s1")).toBeNull();
+    await sessions.set("s2", { user: "bob", roles: [] });
+    await store.withNamespace("other").set("s2", "kept");
+    await sessions.deleteAll();
+    expect(await sessions.exists("s2")).toBe(false);
+    expect(await store.withNamespace("other").exists("s2")).toBe(false); // deleteAll of the root reaches its namespaces
+    const child = typed(store.withNamespace("child"), json<Session>());
+    await child.set("c", { user: "cy", roles: [] });
+    await store.set("root-entry", "x");
+    await child.deleteAll();
+    expect(await store.exists("root-entry")).toBe(true);
   });
 
   test("text round-trips strings, including astral characters", async () => {

@@ -97,6 +97,11 @@ export class TypedStore<T> {
   expiresIn(key: string): Promise<number | null> {
     return this.store.expiresIn(key);
   }
+
+  /** {@inheritDoc Store.deleteAll} */
+  deleteAll(): Promise<void> {
+    return this.store.deleteAll();
+  }
 }
 
 /** A {@link TypedStore} over `store` with `codec`: `typed(store, json<Session>())`. */
