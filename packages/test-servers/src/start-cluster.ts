@@ -3,6 +3,7 @@ import { startContainerServer } from "./container-server.js";
 import type { RunningCluster, RunningServer, ServerKind, StartClusterOptions } from "./running-server.js";
 import { selectVia } from "./select-via.js";
 import { sendCommand } from "./send-command.js";
+import { startAll, stopOnce } from "./server-group.js";
 
 const SLOT_COUNT = 16384;
 const CLUSTER_READY_TIMEOUT_MS = 30_000;
@@ -84,31 +85,20 @@ export async function startCluster(kind: ServerKind, options: StartClusterOption
     via === "binary"
       ? () => startBinaryServer(kind, { extraArgs: clusterArgs, withBusPort: true })
       : () => startContainerServer(kind, { extraArgs: clusterArgs, withBusPort: true });
-  const started = await Promise.allSettled(Array.from({ length: primaries }, startNode));
-  const servers = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  const servers = await startAll(primaries, startNode);
   const stopAll = async () => {
     await Promise.all(servers.map((server) => server.stop()));
   };
-  const failure = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
-  if (failure) {
-    await stopAll();
-    throw failure.reason;
-  }
   try {
     await formCluster(servers);
   } catch (error) {
     await stopAll();
     throw error;
   }
-  let stopped = false;
   return {
     kind,
     via,
     nodes: servers.map((server) => ({ host: "127.0.0.1", port: server.port })),
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await stopAll();
-    },
+    stop: stopOnce(stopAll),
   };
 }

@@ -3,6 +3,7 @@ import { startContainerServer } from "./container-server.js";
 import type { RunningSentinel, RunningServer, ServerKind, StartSentinelOptions } from "./running-server.js";
 import { selectVia } from "./select-via.js";
 import { sendCommand } from "./send-command.js";
+import { startAll, stopOnce } from "./server-group.js";
 
 const DEFAULT_PRIMARY_NAME = "stowage";
 const PRIMARY_NAME = /^[A-Za-z0-9._-]{1,64}$/;
@@ -79,31 +80,29 @@ export async function startSentinel(kind: ServerKind, options: StartSentinelOpti
     via === "binary"
       ? () => startBinaryServer(kind, { configFile: config, extraArgs: () => ["--sentinel"], readyLine: /\+monitor master/ })
       : () => startContainerServer(kind, { sentinelConfig: config });
-  const started = await Promise.allSettled(Array.from({ length: count }, startSentinelProcess));
-  const sentinels: RunningServer[] = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  let sentinels: RunningServer[];
+  try {
+    sentinels = await startAll(count, startSentinelProcess);
+  } catch (error) {
+    await primary.stop();
+    throw error;
+  }
   const stopAll = async () => {
     await Promise.all(sentinels.map((sentinel) => sentinel.stop()));
     await primary.stop();
   };
   try {
-    const failure = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
-    if (failure) throw failure.reason;
     await Promise.all(sentinels.map((sentinel) => waitForPrimary(sentinel.port, primaryName, primary.port)));
   } catch (error) {
     await stopAll();
     throw error;
   }
-  let stopped = false;
   return {
     kind,
     via,
     primaryName,
     sentinels: sentinels.map((sentinel) => ({ host: "127.0.0.1", port: sentinel.port })),
     primary,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await stopAll();
-    },
+    stop: stopOnce(stopAll),
   };
 }
