@@ -1,4 +1,4 @@
-import { BaseStore } from "@stowage/core";
+import { BaseStore, addToCounter, decodeCounter, encodeCounter } from "@stowage/core";
 
 /** An entry; `expiresAt` is in epoch milliseconds, undefined for no expiry. */
 type Entry = { value: Uint8Array; expiresAt: number | undefined };
@@ -52,6 +52,36 @@ export class MapStore extends BaseStore {
   protected writeEntry(key: string, value: Uint8Array, ttlMs: number | undefined): void {
     // `value` is already the store's own copy, made by BaseStore.
     this.#node.entries.set(key, { value, expiresAt: ttlMs === undefined ? undefined : Date.now() + ttlMs });
+  }
+
+  // Every method runs to completion without awaiting, so within one process each is atomic.
+  protected incrementEntry(key: string, by: number, ttlMs: number | undefined): number {
+    const entry = this.#live(key);
+    const next = addToCounter(decodeCounter(entry?.value ?? null, key, this.description), by, key, this.description);
+    // A live counter keeps its expiry; only a new one gets `ttlMs`.
+    const expiresAt = entry ? entry.expiresAt : ttlMs === undefined ? undefined : Date.now() + ttlMs;
+    this.#node.entries.set(key, { value: encodeCounter(next), expiresAt });
+    return next;
+  }
+
+  protected writeEntryIfAbsent(key: string, value: Uint8Array, ttlMs: number | undefined): boolean {
+    if (this.#live(key)) return false;
+    this.writeEntry(key, value, ttlMs);
+    return true;
+  }
+
+  protected async *listKeys(): AsyncGenerator<readonly string[]> {
+    // A Map's iterator survives entries being added and removed between batches.
+    let batch: string[] = [];
+    for (const [key, entry] of this.#node.entries) {
+      if (entry.expiresAt !== undefined && entry.expiresAt <= Date.now()) continue;
+      batch.push(key);
+      if (batch.length === 500) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
   }
 
   protected deleteEntry(key: string): void {

@@ -13,6 +13,9 @@ function plainStore(): Store {
     deleteAll: () => inner.deleteAll(),
     exists: (key) => inner.exists(key),
     expiresIn: (key) => inner.expiresIn(key),
+    increment: (key, options) => inner.increment(key, options),
+    setIfAbsent: (key, value, options) => inner.setIfAbsent(key, value, options),
+    keys: () => inner.keys(),
     close: () => inner.close(),
     [Symbol.asyncDispose]: () => inner.close(),
   };

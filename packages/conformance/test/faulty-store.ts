@@ -1,4 +1,4 @@
-import { BaseStore, type Duration, type GetOptions, type SetOptions } from "@stowage/core";
+import { BaseStore, addToCounter, decodeCounter, encodeCounter, type Duration, type GetOptions, type SetOptions } from "@stowage/core";
 import { setImmediate as nextTurn } from "node:timers/promises";
 
 /**
@@ -108,6 +108,31 @@ export class FaultyStore extends BaseStore {
       entry.value.set(value.subarray(offset, offset + chunk), offset);
       await nextTurn();
     }
+  }
+
+  protected incrementEntry(key: string, by: number, ttlMs: number | undefined): number {
+    const entry = this.#live(key);
+    const next = addToCounter(decodeCounter(entry?.value ?? null, key, this.description), by, key, this.description);
+    const expiresAt = entry ? entry.expiresAt : ttlMs === undefined ? 0 : Date.now() + ttlMs;
+    this.#entries.set(this.#slot(key), { path: this.namespace, value: encodeCounter(next), expiresAt });
+    return next;
+  }
+
+  protected writeEntryIfAbsent(key: string, value: Uint8Array, ttlMs: number | undefined): boolean {
+    if (this.#live(key)) return false;
+    this.#entries.set(this.#slot(key), { path: this.namespace, value, expiresAt: ttlMs === undefined ? 0 : Date.now() + ttlMs });
+    return true;
+  }
+
+  protected async *listKeys(): AsyncGenerator<readonly string[]> {
+    const now = Date.now();
+    const own = JSON.stringify(this.namespace);
+    const keys: string[] = [];
+    for (const [slot, entry] of this.#entries) {
+      if (JSON.stringify(entry.path) !== own || (entry.expiresAt !== 0 && entry.expiresAt <= now)) continue;
+      keys.push(JSON.parse(slot)[1] as string);
+    }
+    yield keys;
   }
 
   protected deleteEntry(key: string): void {

@@ -1,8 +1,9 @@
+import { toIncrementAmount } from "./counter.js";
 import { durationToMilliseconds } from "./duration.js";
 import { InvalidArgumentError } from "./errors/invalid-argument-error.js";
 import { StoreClosedError } from "./errors/store-closed-error.js";
 import { assertValidKey, assertValidNamespaceName, toStoredBytes } from "./keys.js";
-import type { GetOptions, NamespacedStore, SetOptions } from "./store.js";
+import type { GetOptions, IncrementOptions, NamespacedStore, SetIfAbsentOptions, SetOptions } from "./store.js";
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -74,6 +75,24 @@ export abstract class BaseStore implements NamespacedStore {
   protected abstract hasEntry(key: string): MaybePromise<boolean>;
   /** Milliseconds left, or null when missing, expired or without expiry. */
   protected abstract entryTtl(key: string): MaybePromise<number | null>;
+  /**
+   * Adds `by` (a safe integer) to the counter under `key` and returns the new value, as one
+   * atomic step: atomic within the process for a process-local store, across processes for a
+   * shared one. A missing or expired entry counts as 0 and is created with `ttlMs` (none when
+   * undefined); a live entry keeps its expiry. The core's `decodeCounter`, `addToCounter` and
+   * `encodeCounter` give the exact text format and the errors to throw.
+   */
+  protected abstract incrementEntry(key: string, by: number, ttlMs: number | undefined): MaybePromise<number>;
+  /**
+   * Writes `value` only when no live entry holds `key`, as one atomic step (the same reach as
+   * {@link BaseStore.incrementEntry}); returns whether it wrote. `value` is as for `writeEntry`.
+   */
+  protected abstract writeEntryIfAbsent(key: string, value: Uint8Array, ttlMs: number | undefined): MaybePromise<boolean>;
+  /**
+   * This namespace's live keys (never a descendant's), in batches, without holding the whole
+   * namespace in memory. `BaseStore.keys` checks the closed state between batches and keys.
+   */
+  protected abstract listKeys(): AsyncIterable<readonly string[]>;
   /** A view on the same storage for the child namespace `name` (already validated). */
   protected abstract createChild(name: string): BaseStore;
   /** Releases what the root store holds (connections, timers). Called once, on the root only. */
@@ -103,11 +122,49 @@ export abstract class BaseStore implements NamespacedStore {
       this.#assertOpen("set");
       assertValidKey(key, this.description);
       const bytes = toStoredBytes(value, this.description, this.copiesValues);
-      const expiresIn = this.#option(options, "expiresIn");
-      const ttlMs = expiresIn === undefined ? undefined : durationToMilliseconds(expiresIn, "expiresIn", this.description);
-      return Promise.resolve(this.writeEntry(key, bytes, ttlMs));
+      return Promise.resolve(this.writeEntry(key, bytes, this.#ttl(options)));
     } catch (error) {
       return Promise.reject(error);
+    }
+  }
+
+  /** {@inheritDoc Store.increment} */
+  increment(key: string, options?: IncrementOptions): Promise<number> {
+    try {
+      this.#assertOpen("increment");
+      assertValidKey(key, this.description);
+      const by = toIncrementAmount(this.#option(options, "by"), this.description);
+      return Promise.resolve(this.incrementEntry(key, by, this.#ttl(options)));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** {@inheritDoc Store.setIfAbsent} */
+  setIfAbsent(key: string, value: Uint8Array | string, options?: SetIfAbsentOptions): Promise<boolean> {
+    try {
+      this.#assertOpen("setIfAbsent");
+      assertValidKey(key, this.description);
+      const bytes = toStoredBytes(value, this.description, this.copiesValues);
+      return Promise.resolve(this.writeEntryIfAbsent(key, bytes, this.#ttl(options)));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** {@inheritDoc Store.keys} */
+  keys(): AsyncIterableIterator<string> {
+    return this.#keys();
+  }
+
+  async *#keys(): AsyncGenerator<string, void, undefined> {
+    this.#assertOpen("keys");
+    for await (const batch of this.listKeys()) {
+      for (const key of batch) {
+        this.#assertOpen("keys");
+        yield key;
+      }
+      this.#assertOpen("keys");
     }
   }
 
@@ -188,6 +245,12 @@ export abstract class BaseStore implements NamespacedStore {
     if (this.#viewClosed || this.#root.closing !== undefined) {
       throw new StoreClosedError({ operation, store: this.description });
     }
+  }
+
+  /** The `expiresIn` option in milliseconds, or undefined for no expiry. */
+  #ttl(options: unknown): number | undefined {
+    const expiresIn = this.#option(options, "expiresIn");
+    return expiresIn === undefined ? undefined : durationToMilliseconds(expiresIn, "expiresIn", this.description);
   }
 
   #option<K extends string>(options: unknown, name: K): unknown {

@@ -1,4 +1,5 @@
-export type { Store, NamespacedStore, GetOptions, SetOptions } from "./store.js";
+export type { Store, NamespacedStore, GetOptions, SetOptions, IncrementOptions, SetIfAbsentOptions } from "./store.js";
+export { decodeCounter, addToCounter, encodeCounter, toIncrementAmount } from "./counter.js";
 export { BaseStore } from "./base-store.js";
 export { type Duration, MAX_DURATION_SECONDS, durationToMilliseconds } from "./duration.js";
 export { MAX_KEY_BYTES, MAX_NAMESPACE_NAME_BYTES, assertValidKey, assertValidNamespaceName, toStoredBytes } from "./keys.js";

@@ -1,4 +1,5 @@
 import { BaseStore } from "./base-store.js";
+import { addToCounter, decodeCounter, encodeCounter } from "./counter.js";
 import { durationToMilliseconds, type Duration } from "./duration.js";
 import { InvalidArgumentError } from "./errors/invalid-argument-error.js";
 
@@ -27,6 +28,12 @@ interface Entry {
   key: string;
   node: NamespaceNode;
   size: number;
+  /**
+   * When the key entered its namespace's map (from the storage-wide counter). An overwrite keeps
+   * it, as the map keeps the key's place; `keys()` skips entries newer than its start, so a key
+   * deleted and set again behind the iterator is never yielded twice.
+   */
+  seq: number;
 }
 
 /** One namespace: its entries and its children. Nodes live as long as the storage, so views stay valid. */
@@ -44,7 +51,12 @@ interface Storage {
   maxBytes: number;
   bytes: number;
   timer: ReturnType<typeof setInterval> | undefined;
+  /** The last {@link Entry.seq} handed out. */
+  seq: number;
 }
+
+/** How many keys one step of `keys()` collects before it yields to the event loop. */
+const KEYS_BATCH = 1_000;
 
 const isLive = (entry: Entry, now: number): boolean => entry.expiresAt === 0 || entry.expiresAt > now;
 
@@ -104,7 +116,7 @@ export class MemoryStore extends BaseStore {
     const maxBytes = checkBound("maxBytes", options.maxBytes);
     const bounded = maxEntries !== Infinity || maxBytes !== Infinity;
     this.#node = newNode();
-    this.#storage = { root: this.#node, lru: bounded ? new Set() : undefined, maxEntries, maxBytes, bytes: 0, timer: undefined };
+    this.#storage = { root: this.#node, lru: bounded ? new Set() : undefined, maxEntries, maxBytes, bytes: 0, timer: undefined, seq: 0 };
     if (options.sweepInterval !== undefined) {
       const everyMs = durationToMilliseconds(options.sweepInterval, "sweepInterval", this.kind);
       this.#storage.timer = setInterval(() => this.#sweep(this.#node, Date.now()), everyMs);
@@ -145,8 +157,48 @@ export class MemoryStore extends BaseStore {
   }
 
   protected writeEntry(key: string, given: Uint8Array, ttlMs: number | undefined): void {
+    this.#put(key, copyBytes(given), ttlMs === undefined ? 0 : Date.now() + ttlMs);
+  }
+
+  protected incrementEntry(key: string, by: number, ttlMs: number | undefined): number {
+    const entry = this.#live(key);
+    const next = addToCounter(decodeCounter(entry ? entry.value : null, key, this.description), by, key, this.description);
+    // A live counter keeps its expiry; a new one gets `ttlMs`.
+    const expiresAt = entry ? entry.expiresAt : ttlMs === undefined ? 0 : Date.now() + ttlMs;
+    this.#put(key, encodeCounter(next), expiresAt);
+    return next;
+  }
+
+  protected writeEntryIfAbsent(key: string, given: Uint8Array, ttlMs: number | undefined): boolean {
+    if (this.#live(key)) return false;
+    this.#put(key, copyBytes(given), ttlMs === undefined ? 0 : Date.now() + ttlMs);
+    return true;
+  }
+
+  protected async *listKeys(): AsyncGenerator<readonly string[]> {
+    const entries = this.#node.entries;
+    const start = this.#storage.seq;
+    // The map's own iterator stays valid while entries are added and removed between batches.
+    const iterator = entries.values();
+    for (;;) {
+      const batch: string[] = [];
+      const now = Date.now();
+      for (let step = iterator.next(); ; step = iterator.next()) {
+        if (step.done) {
+          if (batch.length > 0) yield batch;
+          return;
+        }
+        const entry = step.value;
+        if (entry.seq <= start && isLive(entry, now)) batch.push(entry.key);
+        if (batch.length === KEYS_BATCH) break;
+      }
+      yield batch;
+    }
+  }
+
+  /** Stores `value` (the store's own copy) under `key` with an absolute expiry (0 for none). */
+  #put(key: string, value: Uint8Array, expiresAt: number): void {
     const storage = this.#storage;
-    const value = copyBytes(given);
     const size = value.byteLength + key.length * 2;
     if (size > storage.maxBytes) {
       throw new InvalidArgumentError({
@@ -156,15 +208,13 @@ export class MemoryStore extends BaseStore {
         store: this.description,
       });
     }
-    const entry: Entry = { value, expiresAt: ttlMs === undefined ? 0 : Date.now() + ttlMs, key, node: this.#node, size };
+    const entries = this.#node.entries;
+    const previous = entries.get(key);
+    const entry: Entry = { value, expiresAt, key, node: this.#node, size, seq: previous ? previous.seq : ++storage.seq };
+    entries.set(key, entry);
     const lru = storage.lru;
-    if (!lru) {
-      this.#node.entries.set(key, entry);
-      return;
-    }
-    const previous = this.#node.entries.get(key);
+    if (!lru) return;
     if (previous) this.#forget(previous);
-    this.#node.entries.set(key, entry);
     lru.add(entry);
     storage.bytes += size;
     this.#evict();

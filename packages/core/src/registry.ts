@@ -2,7 +2,7 @@ import { DuplicateStoreError } from "./errors/duplicate-store-error.js";
 import { InvalidArgumentError } from "./errors/invalid-argument-error.js";
 import { StoreClosedError } from "./errors/store-closed-error.js";
 import { MemoryStore } from "./memory-store.js";
-import type { Store } from "./store.js";
+import type { NamespacedStore, Store } from "./store.js";
 
 /** Makes the store for a name the registry has not seen yet. */
 export type StoreFactory = (name: string) => Store;
@@ -10,18 +10,25 @@ export type StoreFactory = (name: string) => Store;
 /** Options of {@link StoreRegistry}. */
 export interface StoreRegistryOptions {
   /** Stores registered up front, by name. */
-  stores?: Record<string, Store> | Map<string, Store>;
+  stores?: Record<string, Store> | Map<string, Store> | undefined;
   /**
    * Makes a store for an unknown name on its first `get`; the registry keeps and returns that
-   * same instance afterwards. Left out, each name gets a new `MemoryStore`.
+   * same instance afterwards. Left out, each name gets `root.withNamespace(name)` when `root` is
+   * given, else a new `MemoryStore`.
    */
-  defaultFactory?: StoreFactory;
+  defaultFactory?: StoreFactory | undefined;
+  /**
+   * One namespaced store that serves every name: an unregistered name gets
+   * `root.withNamespace(name)`, made once. The registry owns it: `close()` closes the root after
+   * the stores it holds, and with it the root's connection.
+   */
+  root?: NamespacedStore | undefined;
 }
 
 /** Options of {@link StoreRegistry.register}. */
 export interface RegisterOptions {
   /** Replace a store already registered under the name instead of throwing. Default `false`. */
-  allowOverride?: boolean;
+  allowOverride?: boolean | undefined;
 }
 
 function assertName(name: unknown): asserts name is string {
@@ -52,6 +59,7 @@ function assertStore(store: unknown, name: string): asserts store is Store {
 export class StoreRegistry {
   readonly #stores = new Map<string, Store>();
   readonly #defaultFactory: StoreFactory;
+  readonly #root: NamespacedStore | undefined;
   #closed = false;
 
   /**
@@ -59,14 +67,22 @@ export class StoreRegistry {
    */
   constructor(options: StoreRegistryOptions = {}) {
     if (typeof options !== "object" || options === null) {
-      throw new InvalidArgumentError({ argument: "options", value: options, expected: "an object with stores and/or defaultFactory, or nothing" });
+      throw new InvalidArgumentError({ argument: "options", value: options, expected: "an object with stores, defaultFactory and/or root, or nothing" });
+    }
+    if (options.root !== undefined) {
+      assertStore(options.root, "root");
+      if (typeof options.root.withNamespace !== "function") {
+        throw new InvalidArgumentError({ argument: "root", value: options.root, expected: "a NamespacedStore (one with withNamespace)" });
+      }
     }
     if (options.defaultFactory !== undefined && typeof options.defaultFactory !== "function") {
       throw new InvalidArgumentError({ argument: "defaultFactory", value: options.defaultFactory, expected: "a function from a name to a store" });
     }
     const stores = options.stores instanceof Map ? options.stores : Object.entries(options.stores ?? {});
     for (const [name, store] of stores) this.register(name, store);
-    this.#defaultFactory = options.defaultFactory ?? (() => new MemoryStore());
+    const root = options.root;
+    this.#root = root;
+    this.#defaultFactory = options.defaultFactory ?? (root ? (name) => root.withNamespace(name) : () => new MemoryStore());
   }
 
   /**
@@ -108,14 +124,17 @@ export class StoreRegistry {
 
   /**
    * Closes every store the registry holds (each once, even when registered under several names)
-   * and forgets them. Idempotent. When some stores fail to close, the others are still closed
-   * and the call rejects with an `AggregateError` of the failures.
+   * and forgets them, then closes the `root`, if one was given. Idempotent. When some stores fail
+   * to close, the others (and the root) are still closed and the call rejects with an
+   * `AggregateError` of the failures.
    */
   async close(): Promise<void> {
+    const first = !this.#closed;
     this.#closed = true;
     const stores = new Set(this.#stores.values());
     this.#stores.clear();
     const results = await Promise.allSettled([...stores].map((store) => store.close()));
+    if (first && this.#root) results.push(...(await Promise.allSettled([this.#root.close()])));
     const failures = results.flatMap((result) => (result.status === "rejected" ? [result.reason] : []));
     if (failures.length > 0) throw new AggregateError(failures, `${failures.length} store(s) failed to close`);
   }

@@ -6,13 +6,30 @@ export interface GetOptions {
    * When the entry has an expiry, move it to now + `renewFor` (atomically with the read). An
    * entry without expiry keeps having none; a missing or expired entry stays missing.
    */
-  renewFor?: Duration;
+  renewFor?: Duration | undefined;
 }
 
 /** Options of {@link Store.set}. */
 export interface SetOptions {
   /** How long the entry lives. Left out, the entry never expires (and loses any earlier expiry). */
-  expiresIn?: Duration;
+  expiresIn?: Duration | undefined;
+}
+
+/** Options of {@link Store.increment}. */
+export interface IncrementOptions {
+  /** What to add: a safe integer, zero and negative allowed. Default 1. */
+  by?: number | undefined;
+  /**
+   * The expiry of an entry this call creates (a missing or expired key). A live entry keeps its
+   * expiry exactly, so the hits inside a fixed window never extend it.
+   */
+  expiresIn?: Duration | undefined;
+}
+
+/** Options of {@link Store.setIfAbsent}. */
+export interface SetIfAbsentOptions {
+  /** How long the entry lives, when this call creates it. Left out, it never expires. */
+  expiresIn?: Duration | undefined;
 }
 
 /**
@@ -46,6 +63,32 @@ export interface Store {
    * expired, or has no expiry.
    */
   expiresIn(key: string): Promise<number | null>;
+  /**
+   * Adds `by` (default 1) to the integer held under `key` and resolves the new value, atomically:
+   * N concurrent increments by `by`, from any callers (and, on the file, Redis and Valkey stores,
+   * any processes), move the value by exactly N × `by`. A missing or expired entry counts as 0
+   * and is created, with `expiresIn` when given; a live entry keeps its expiry exactly. The entry
+   * holds the number as decimal ASCII text (`-12`), so `get` returns those bytes and an entry set
+   * to `"41"` increments to 42.
+   *
+   * @throws InvalidArgumentError when the entry does not hold such an integer, `by` is not a
+   *   safe integer, or the result would leave ±(2^53-1); nothing is changed then.
+   */
+  increment(key: string, options?: IncrementOptions): Promise<number>;
+  /**
+   * Stores `value` under `key` only when no live entry exists (an expired one counts as absent)
+   * and resolves `true`; otherwise changes nothing, the existing expiry included, and resolves
+   * `false`. Of any number of concurrent calls on one key exactly one resolves `true`.
+   */
+  setIfAbsent(key: string, value: Uint8Array | string, options?: SetIfAbsentOptions): Promise<boolean>;
+  /**
+   * The keys of this namespace's live entries, exactly as they were set, in batches; never a
+   * descendant namespace's keys, never an expired entry. Order is unspecified. A key live for the
+   * whole iteration is yielded; one set or deleted during it may or may not be. Once the store is
+   * closed, the next step rejects with `StoreClosedError`; breaking out of `for await` releases
+   * what the iterator held.
+   */
+  keys(): AsyncIterableIterator<string>;
   /** Releases the store. Idempotent; every later operation rejects with `StoreClosedError`. */
   close(): Promise<void>;
   /** The same as {@link Store.close}, for `await using`. */

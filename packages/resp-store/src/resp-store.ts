@@ -143,6 +143,20 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
     return this.#deadlines.runDiscarding("set", key, command);
   }
 
+  // Placeholders while the atomic operations are being built for this backend.
+  protected incrementEntry(): never {
+    throw new Error(`${this.kind}: increment is not implemented yet`);
+  }
+
+  protected writeEntryIfAbsent(): never {
+    throw new Error(`${this.kind}: setIfAbsent is not implemented yet`);
+  }
+
+  // eslint-disable-next-line require-yield
+  protected async *listKeys(): AsyncGenerator<readonly string[]> {
+    throw new Error(`${this.kind}: keys is not implemented yet`);
+  }
+
   protected deleteEntry(key: string): Promise<void> {
     return this.#deadlines.runDiscarding("delete", key, this.#sender().unlink(this.#prefix + key));
   }

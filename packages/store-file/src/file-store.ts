@@ -148,6 +148,20 @@ export class FileStore extends BaseStore {
     }
   }
 
+  // Placeholders while the atomic operations are being built for this backend.
+  protected incrementEntry(): never {
+    throw new Error(`${this.kind}: increment is not implemented yet`);
+  }
+
+  protected writeEntryIfAbsent(): never {
+    throw new Error(`${this.kind}: setIfAbsent is not implemented yet`);
+  }
+
+  // eslint-disable-next-line require-yield
+  protected async *listKeys(): AsyncGenerator<readonly string[]> {
+    throw new Error(`${this.kind}: keys is not implemented yet`);
+  }
+
   protected async deleteEntry(key: string): Promise<void> {
     const path = entryPath(this.#directory, key);
     try {
