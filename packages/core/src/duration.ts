@@ -40,3 +40,27 @@ export function durationToMilliseconds(duration: unknown, argument = "duration",
   }
   return ms;
 }
+
+/** The longest delay a Node timer holds, in milliseconds (2^31 - 1, about 24.8 days). */
+export const MAX_TIMER_MILLISECONDS = 2 ** 31 - 1;
+
+/**
+ * Converts a {@link Duration} that arms a timer (`sweepInterval`, `operationTimeout`) to whole
+ * milliseconds. Node turns a longer delay into 1 ms with only a warning, so a longer one is
+ * rejected here instead.
+ *
+ * @throws InvalidArgumentError as {@link durationToMilliseconds} does, and when the duration is
+ *   above 2^31 - 1 ms.
+ */
+export function timerDurationToMilliseconds(duration: unknown, argument: string, store?: string): number {
+  const ms = durationToMilliseconds(duration, argument, store);
+  if (ms > MAX_TIMER_MILLISECONDS) {
+    throw new InvalidArgumentError({
+      argument,
+      value: duration,
+      expected: `at most 2147483647 ms (about 24.8 days), the longest delay a Node timer holds`,
+      store,
+    });
+  }
+  return ms;
+}

@@ -1,7 +1,7 @@
 export type { Store, NamespacedStore, GetOptions, SetOptions, IncrementOptions, SetIfAbsentOptions } from "./store.js";
 export { decodeCounter, addToCounter, encodeCounter, toIncrementAmount } from "./counter.js";
 export { BaseStore } from "./base-store.js";
-export { type Duration, MAX_DURATION_SECONDS, durationToMilliseconds } from "./duration.js";
+export { type Duration, MAX_DURATION_SECONDS, MAX_TIMER_MILLISECONDS, durationToMilliseconds, timerDurationToMilliseconds } from "./duration.js";
 export { MAX_KEY_BYTES, MAX_NAMESPACE_NAME_BYTES, assertValidKey, assertValidNamespaceName, toStoredBytes } from "./keys.js";
 export { MemoryStore, type MemoryStoreOptions } from "./memory-store.js";
 export { StoreRegistry, type StoreFactory, type StoreRegistryOptions, type RegisterOptions } from "./registry.js";

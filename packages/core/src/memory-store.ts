@@ -1,6 +1,6 @@
 import { BaseStore } from "./base-store.js";
 import { addToCounter, decodeCounter, encodeCounter } from "./counter.js";
-import { durationToMilliseconds, type Duration } from "./duration.js";
+import { timerDurationToMilliseconds, type Duration } from "./duration.js";
 import { InvalidArgumentError } from "./errors/invalid-argument-error.js";
 
 /** Options of {@link MemoryStore}. */
@@ -118,7 +118,7 @@ export class MemoryStore extends BaseStore {
     this.#node = newNode();
     this.#storage = { root: this.#node, lru: bounded ? new Set() : undefined, maxEntries, maxBytes, bytes: 0, timer: undefined, seq: 0 };
     if (options.sweepInterval !== undefined) {
-      const everyMs = durationToMilliseconds(options.sweepInterval, "sweepInterval", this.kind);
+      const everyMs = timerDurationToMilliseconds(options.sweepInterval, "sweepInterval", this.kind);
       this.#storage.timer = setInterval(() => this.#sweep(this.#node, Date.now()), everyMs);
       this.#storage.timer.unref();
     }

@@ -1,4 +1,4 @@
-import { StoreConfigurationError, assertValidNamespaceName, durationToMilliseconds, type Duration } from "@stowage/core";
+import { StoreConfigurationError, assertValidNamespaceName, timerDurationToMilliseconds, type Duration } from "@stowage/core";
 import { DEFAULT_OPERATION_TIMEOUT_MS } from "./resp-store.js";
 
 /** The options of a `withClient` factory that belong to the store rather than to the client. */
@@ -44,7 +44,7 @@ export function clientOptionsWithDefaults<T extends ClientFactoryOptions>(
     throw new StoreConfigurationError("keyPrefix is not supported, since SCAN does not apply it: use the namespace option instead.", { store: kind });
   }
   const timeoutMs =
-    operationTimeout === undefined ? DEFAULT_OPERATION_TIMEOUT_MS : durationToMilliseconds(operationTimeout, "operationTimeout", kind);
+    operationTimeout === undefined ? DEFAULT_OPERATION_TIMEOUT_MS : timerDurationToMilliseconds(operationTimeout, "operationTimeout", kind);
   const defaults: ClientDefaults = {
     retryStrategy: (attempt) => Math.min(attempt * 50, 1_000),
     maxRetriesPerRequest: 1,

@@ -1,4 +1,4 @@
-import { BaseStore, StoreConfigurationError, StoreUnavailableError, assertValidKey, assertValidNamespaceName, durationToMilliseconds, type Duration } from "@stowage/core";
+import { BaseStore, StoreConfigurationError, StoreUnavailableError, assertValidKey, assertValidNamespaceName, timerDurationToMilliseconds, type Duration } from "@stowage/core";
 import calculateSlot from "cluster-key-slot";
 import { entryKeyPrefix, namespaceMatchPattern } from "./key-layout.js";
 import { OperationDeadlines } from "./operation-deadlines.js";
@@ -104,7 +104,7 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
       const timeoutMs =
         options.operationTimeout === undefined
           ? DEFAULT_OPERATION_TIMEOUT_MS
-          : durationToMilliseconds(options.operationTimeout, "operationTimeout", this.description);
+          : timerDurationToMilliseconds(options.operationTimeout, "operationTimeout", this.description);
       this.#deadlines = this.#newDeadlines(timeoutMs);
     }
     this.#prefix = this.#path ? entryKeyPrefix(this.#path) : "";
