@@ -1,0 +1,4 @@
+import { describeResponseCache } from "./suite.js";
+import { memoryBackend } from "./backends.js";
+
+describeResponseCache("hono", memoryBackend);
