@@ -80,7 +80,12 @@ export function honoResponseCache(options: HonoResponseCacheOptions): HonoRespon
       c.res = new Response(body as ConstructorParameters<typeof Response>[0], { status: result.response.status, headers });
       return;
     }
-    await next();
+    try {
+      await next();
+    } catch (error) {
+      if (result.kind === "miss") result.capture.abandon();
+      throw error;
+    }
     if (result.kind === "miss") captureBody(c.res, result.capture).catch(() => result.capture.abandon());
   };
   return Object.assign(middleware, {

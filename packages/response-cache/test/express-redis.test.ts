@@ -1,0 +1,4 @@
+import { redisBackend } from "./backends.js";
+import { describeResponseCache } from "./suite.js";
+
+describeResponseCache("express", redisBackend());
