@@ -272,12 +272,13 @@ export class ResponseCache<Request> {
   }
 
   async #write(flight: Flight, response: CachedResponse, vary: VaryRecord | null, values: Array<string | null> | null, lockHeld: boolean): Promise<void> {
+    // The adapter sends the response right after `complete`; encoding and writing wait for the
+    // next microtask so they never delay it.
+    await Promise.resolve();
     const expiresIn = this.#options.expiresInMs / 1_000;
     const writes: Array<[string, Uint8Array]> = vary && values
       ? [[flight.base, encodeVary(vary)], [variantKey(flight.base, vary.token, values), encodeResponse(response)]]
       : [[flight.base, encodeResponse(response)]];
-    // The client is already answered; the write happens after this tick so it never delays it.
-    await Promise.resolve();
     if (!flight.cancelled) {
       await Promise.all(writes.map(([key, value]) => this.store.set(key, value, { expiresIn }).catch((error: unknown) => this.#report(error, "write", key))));
     }
