@@ -1,7 +1,7 @@
 import { BACKENDS, type Backend } from "./contender.js";
 
 /** The workloads, by the names `--workloads` takes. */
-export const WORKLOADS = ["sequential", "in-flight", "large", "expiry", "delete-all", "memory-per-entry"] as const;
+export const WORKLOADS = ["sequential", "in-flight", "large", "expiry", "delete-all", "memory-per-entry", "response-cache"] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 /** Sizes and selection of one bench run. */
@@ -21,6 +21,8 @@ export interface BenchOptions {
   memoryEntries: number;
   backends: readonly Backend[];
   workloads: readonly WorkloadName[];
+  /** The response-cache suite (HTTP, not per backend): load per contender and round, and connections. */
+  http: { durationMs: number; connections: number };
 }
 
 const USAGE = `Usage: pnpm bench [--quick] [--rounds N] [--ops N] [--large-ops N] [--in-flight N]
@@ -36,7 +38,7 @@ const USAGE = `Usage: pnpm bench [--quick] [--rounds N] [--ops N] [--large-ops N
   --delete-entries N entries in each of the two namespaces of deleteAll, every backend
                      (default 100000, file 20000; quick 2000, file 500)
   --memory-entries N entries held when measuring memory per entry (default 1000000, quick 100000)
-  --only LIST        backends to run (default all)
+  --only LIST        backends to run (default all; the response-cache suite runs whatever the list)
   --workloads LIST   workloads to run (default all)`;
 
 /** A bad command line; `main` prints the message and the usage. */
@@ -87,6 +89,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     memoryEntries: quick ? 100_000 : 1_000_000,
     backends: BACKENDS,
     workloads: WORKLOADS,
+    http: { durationMs: quick ? 1_000 : 5_000, connections: 32 },
   };
   let largeOps: number | undefined;
   for (let index = 0; index < args.length; index++) {
