@@ -93,6 +93,10 @@ export function keyCases(): CaseDefinition[] {
             await expectRejection(() => store.exists(bad), InvalidKeyError, "exists");
             await expectRejection(() => store.expiresIn(bad), InvalidKeyError, "expiresIn");
             await expectRejection(() => store.delete(bad), InvalidKeyError, "delete");
+            await expectRejection(() => store.increment(bad), InvalidKeyError, "increment");
+            await expectRejection(() => store.increment(bad, { by: 2, expiresIn: "1h" }), InvalidKeyError, "increment with by and expiresIn");
+            await expectRejection(() => store.setIfAbsent(bad, utf8("x")), InvalidKeyError, "setIfAbsent");
+            await expectRejection(() => store.setIfAbsent(bad, utf8("x"), { expiresIn: "1h" }), InvalidKeyError, "setIfAbsent with expiresIn");
             if (storedAs !== undefined) {
               await within(`nothing may be stored under ${show(storedAs)}`, async () => {
                 expect(await store.exists(storedAs)).toBe(false);

@@ -15,6 +15,11 @@ function operations(store: Store): ReadonlyArray<[string, () => Promise<unknown>
     ["deleteAll", () => store.deleteAll()],
     ["exists", () => store.exists(key)],
     ["expiresIn", () => store.expiresIn(key)],
+    ["increment", () => store.increment(key)],
+    ["increment with by and expiresIn", () => store.increment(key, { by: 2, expiresIn: "1h" })],
+    ["setIfAbsent", () => store.setIfAbsent(key, utf8("x"))],
+    ["setIfAbsent with expiresIn", () => store.setIfAbsent(key, utf8("x"), { expiresIn: "1h" })],
+    ["the first step of keys()", () => store.keys().next()],
   ];
 }
 

@@ -4,7 +4,7 @@ import { expectBytes, expectRejection, within } from "./assertions.js";
 import { patternBytes, randomKey, utf8 } from "./fixtures.js";
 
 /** Values that are neither a `Uint8Array` nor a string, each of which `set` must reject. */
-const NOT_BYTES: ReadonlyArray<[string, () => unknown]> = [
+export const NOT_BYTES: ReadonlyArray<[string, () => unknown]> = [
   ["a number", () => 42],
   ["a boolean", () => true],
   ["an object", () => ({ value: "x" })],
