@@ -11,6 +11,7 @@ import { listingCases } from "./listing.js";
 import { namespaceDeleteAllCases } from "./namespace-delete-all.js";
 import { namespaceCases } from "./namespaces.js";
 import { renewCases } from "./renew.js";
+import type { ConformanceRunner } from "./runner.js";
 import { setIfAbsentCases } from "./set-if-absent.js";
 import { valueCases } from "./values.js";
 
@@ -57,11 +58,17 @@ export interface StoreConformanceOptions<S extends Store = NamespacedStore> {
   cleanup?: (store: S) => void | Promise<void>;
   /** What the store can do; see {@link StoreCapabilities}. */
   capabilities?: StoreCapabilities;
-  /** Milliseconds each case may take under jest. Default 20,000, generous for slow backends. */
+  /** Milliseconds each case may take under the runner. Default 20,000, generous for slow backends. */
   timeout?: number;
+  /**
+   * The test runner's `describe` and `test`, for `describeStoreConformance`: for example
+   * `{ describe, test }` imported from `vitest`. Left out, the runner's globals are used (jest's,
+   * or vitest's with `globals: true`). `conformanceCases` does not use it.
+   */
+  runner?: ConformanceRunner;
 }
 
-/** One conformance case, runnable without jest's `describe`/`test`. */
+/** One conformance case, runnable without a test runner's `describe`/`test`. */
 export interface ConformanceCase {
   /**
    * The concern: `basic`, `values`, `keys`, `expiry`, `renew`, `namespaces`, `lifecycle`,
@@ -113,8 +120,8 @@ function resolveCapabilities(options: StoreConformanceOptions<Store>): ResolvedC
 
 /**
  * Every conformance case for the store that `options` describes, as plain data: run each
- * case's `run()` in any test runner (they use jest's global `expect`, which works outside a
- * test too). `describeStoreConformance` registers these same cases as jest tests.
+ * case's `run()` in any test runner, or none (the cases bring their own assertions).
+ * `describeStoreConformance` registers these same cases as tests.
  *
  * Each `run()` creates a fresh store with `options.create`, runs the case, and always calls
  * `options.cleanup` (default: `store.close()`). Cases may run concurrently with each other when

@@ -3,6 +3,7 @@ import type { CaseDefinition } from "./case-definition.js";
 import { expectBytes, expectPermutation, expectRejection, expectSecondsLeft, fail, within } from "./assertions.js";
 import { INVALID_DURATIONS } from "./durations.js";
 import { EXPIRED_AFTER_MS, SHORT_TTL_MS, randomKey, show, sleep, utf8 } from "./fixtures.js";
+import { expect } from "./expect.js";
 
 const MAX = Number.MAX_SAFE_INTEGER;
 

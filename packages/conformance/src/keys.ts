@@ -2,6 +2,7 @@ import { InvalidKeyError } from "@stowage/core";
 import type { CaseDefinition } from "./case-definition.js";
 import { expectBytes, expectRejection, within } from "./assertions.js";
 import { randomKey, show, utf8 } from "./fixtures.js";
+import { expect } from "./expect.js";
 
 /**
  * Keys that trip up backends which map keys to paths, patterns or escaped strings. Each must

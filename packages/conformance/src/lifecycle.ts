@@ -2,6 +2,7 @@ import { InvalidArgumentError, InvalidKeyError, StoreClosedError, StowageError, 
 import type { CaseDefinition } from "./case-definition.js";
 import { expectBytes, expectRejection, expectThrow, within } from "./assertions.js";
 import { randomKey, randomName, utf8 } from "./fixtures.js";
+import { expect } from "./expect.js";
 
 /** Every operation of the contract, each as a call on `store`. */
 function operations(store: Store): ReadonlyArray<[string, () => Promise<unknown>]> {

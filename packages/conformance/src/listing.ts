@@ -4,6 +4,7 @@ import { expectRejection, fail, within } from "./assertions.js";
 import { EXPIRED_AFTER_MS, SHORT_TTL_MS, randomKey, randomName, show, sleep } from "./fixtures.js";
 import { AWKWARD_KEYS } from "./keys.js";
 import { viewAt } from "./namespace-locations.js";
+import { expect } from "./expect.js";
 
 /** More keys than a backend's batch (memory 1,000, SCAN's COUNT, a directory read), so listing spans batches. */
 const MANY_KEYS = 2_500;

@@ -1,6 +1,7 @@
 import type { CaseDefinition } from "./case-definition.js";
 import { expectBytes, expectSecondsLeft, fail, within } from "./assertions.js";
 import { EXPIRED_AFTER_MS, SHORT_TTL_MS, randomKey, show, sleep, utf8 } from "./fixtures.js";
+import { expect } from "./expect.js";
 
 /** `get(key, { renewFor })`: moves an existing expiry, never creates one, never resurrects. */
 export function renewCases(): CaseDefinition[] {

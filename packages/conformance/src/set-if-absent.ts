@@ -4,6 +4,7 @@ import { expectBytes, expectRejection, expectSecondsLeft, fail, within } from ".
 import { INVALID_DURATIONS } from "./durations.js";
 import { EXPIRED_AFTER_MS, SHORT_TTL_MS, randomKey, show, sleep, utf8 } from "./fixtures.js";
 import { NOT_BYTES } from "./values.js";
+import { expect } from "./expect.js";
 
 /** How many callers race for one key. */
 const RACERS = 200;

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from "@stowage/core";
 import type { CaseDefinition, ResolvedCapabilities } from "./case-definition.js";
 import { expectBytes, expectRejection, within } from "./assertions.js";
 import { patternBytes, randomKey, utf8 } from "./fixtures.js";
+import { expect } from "./expect.js";
 
 /** Values that are neither a `Uint8Array` nor a string, each of which `set` must reject. */
 export const NOT_BYTES: ReadonlyArray<[string, () => unknown]> = [
