@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { compileForChild } from "../test/compile-for-child.js";
 import { isWholeValue, makeValue } from "../test/values.js";
 import { FileStore } from "./index.js";
+import { rootDirectory } from "./layout.js";
 
 // Several processes, each with its own FileStore on one directory. The children are real Node
 // processes running the transpiled sources (see test/compile-for-child.ts).
@@ -89,7 +90,8 @@ test("a writer killed with SIGKILL mid-write leaves every entry whole or absent"
     }
   }
   // The kills leave temporary files behind; they are recognised, and never read as entries.
-  const leftovers = (await Promise.all((await readdir(path)).map((fanOut) => readdir(join(path, fanOut))))).flat();
+  const data = rootDirectory(path);
+  const leftovers = (await Promise.all((await readdir(data)).map((fanOut) => readdir(join(data, fanOut))))).flat();
   expect(leftovers.every((name) => /^[0-9a-f]{64}$/.test(name) || name.startsWith(".tmp-"))).toBe(true);
   // Proof that kills landed mid-write: the killed writers' temporary files.
   expect(leftovers.filter((name) => name.startsWith(".tmp-")).length).toBeGreaterThan(0);
@@ -98,7 +100,7 @@ test("a writer killed with SIGKILL mid-write leaves every entry whole or absent"
   jest.spyOn(Date, "now").mockReturnValue(Date.now() + 120_000);
   await expect(store.deleteExpired()).resolves.toBe(0);
   jest.restoreAllMocks();
-  const after = (await Promise.all((await readdir(path)).map((fanOut) => readdir(join(path, fanOut))))).flat();
+  const after = (await Promise.all((await readdir(data)).map((fanOut) => readdir(join(data, fanOut))))).flat();
   expect(after.filter((name) => name.startsWith(".tmp-"))).toEqual([]);
   for (const key of keys) expect(isWholeValue((await store.get(key))!)).toBe(true);
 });
