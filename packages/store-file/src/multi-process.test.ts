@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { compileForChild } from "../test/compile-for-child.js";
+import { workerProcesses } from "../test/processes.js";
 import { isWholeValue, makeValue } from "../test/values.js";
 import { FileStore } from "./index.js";
 import { rootDirectory } from "./layout.js";
@@ -11,30 +9,14 @@ import { rootDirectory } from "./layout.js";
 // processes running the transpiled sources (see test/compile-for-child.ts).
 jest.setTimeout(60_000);
 
+const workers = workerProcesses();
+beforeAll(() => workers.setUp());
+afterAll(() => workers.tearDown());
+const startWorker = (task: object) => workers.start(task);
 let scratch: string;
-let worker: string;
-
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), "stowage-file-mp-"));
-  const compiled = join(scratch, "compiled");
-  await mkdir(compiled);
-  worker = await compileForChild(compiled);
+beforeAll(() => {
+  scratch = workers.scratch;
 });
-
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
-});
-
-function startWorker(task: object): { child: ChildProcess; output: Promise<{ code: number | null; signal: string | null; stdout: string }> } {
-  const child = spawn(process.execPath, [worker, JSON.stringify(task)], { stdio: ["ignore", "pipe", "inherit"] });
-  let stdout = "";
-  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-  const output = new Promise<{ code: number | null; signal: string | null; stdout: string }>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout }));
-  });
-  return { child, output };
-}
 
 const keys = Array.from({ length: 12 }, (_, i) => `shared/key ${i} ü`);
 
