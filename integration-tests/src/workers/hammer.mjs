@@ -6,6 +6,7 @@
 // The worker connects, prints "ready", waits for "go" on stdin so that every worker starts at
 // once, runs `count` operations with at most `inFlight` at a time, prints one JSON line with
 // what each returned, and exits.
+import process from "node:process";
 import { createInterface } from "node:readline";
 import { RedisStore } from "@stowage/store-redis";
 import { ValkeyStore } from "@stowage/store-valkey";
