@@ -129,3 +129,15 @@ export function expectPermutation(actual: readonly unknown[], expected: readonly
       (firstDifference >= 0 ? `; in order, value ${firstDifference} is ${show(sorted[firstDifference])}, expected ${wanted[firstDifference]}` : ""),
   );
 }
+
+/**
+ * Checks that an expiry was not moved later. `before` seconds were left when a read resolved at
+ * `beforeAt` (`performance.now()` milliseconds); the read that gave `left` was sent at
+ * `askedAt`. An unchanged deadline allows at most `before - (askedAt - beforeAt)` seconds, give or
+ * take 5 ms for a clock that steps; a deadline set again later shows as more.
+ */
+export function expectExpiryKept(before: number, beforeAt: number, left: unknown, askedAt: number, what: string): void {
+  const most = before - (askedAt - beforeAt) / 1_000 + 0.005;
+  if (typeof left === "number" && left <= most) return;
+  fail(`${what}: expiresIn returned ${show(left)} s, but ${before} s were left ${(askedAt - beforeAt).toFixed(1)} ms earlier: the expiry was moved later (at most ${most.toFixed(3)} s expected)`);
+}
