@@ -76,6 +76,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   { fault: "deleteAll-climbs-up", what: "deleteAll on a view clears its parent", group: "namespaces", cases: ["deleteAll reaches three levels down, never up or sideways"] },
   { fault: "namespace-own-name-only", what: "namespace holds a view's own name, not the path", group: "namespaces", cases: ["namespace is [] on the root and the path of names on a view"] },
   { fault: "views-not-shared", what: "each view of a namespace keeps entries of its own", group: "namespaces", cases: ["two views of one namespace share its entries"] },
+  { fault: "withNamespace-ignores-close", what: "withNamespace works after close", group: "lifecycle", cases: ["withNamespace throws StoreClosedError after close"] },
   { fault: "lenient-namespace-names", what: "withNamespace accepts the empty name", group: "namespaces", cases: ["withNamespace rejects invalid names with InvalidArgumentError and accepts 1 KiB ones"] },
   // lifecycle and errors
   { fault: "close-not-enforced", what: "keeps working after close", group: "lifecycle", cases: ["every operation rejects with StoreClosedError after close", "await using closes the store at the end of the block", "closing the root closes every view made from it"] },
@@ -96,6 +97,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   { fault: "increment-writes-before-check", what: "increment writes the sum, then rejects the overflow", group: "increment", cases: [OVERFLOW] },
   { fault: "increment-stores-binary", what: "increment keeps counters as 8-byte floats", group: "increment", cases: ["increment of a missing key creates it: by default 1, stored as text, without expiry", 'an entry set to "41" increments to 42: a counter is plain decimal text, however it was written'] },
   { fault: "increment-rounds-by", what: "increment rounds by to an integer", group: "increment", cases: ["increment rejects a by that is not a safe integer, and bad options, creating and changing nothing"] },
+  { fault: "increment-zero-means-forever", what: "increment takes expiresIn: 0 as no expiry", group: "increment", cases: ["increment rejects a by that is not a safe integer, and bad options, creating and changing nothing"] },
+  { fault: "atomic-coerces-keys", what: "increment and setIfAbsent take String(key) for non-string keys", group: "keys", cases: [INVALID_KEYS] },
   // setIfAbsent
   { fault: "setIfAbsent-exists-then-set", what: "setIfAbsent checks, awaits, then writes (several winners)", group: "setIfAbsent", cases: ["of 200 concurrent setIfAbsent calls on one key exactly one resolves true, and get returns its value"] },
   { fault: "setIfAbsent-expired-is-present", what: "setIfAbsent counts an expired entry as present", group: "setIfAbsent", cases: [ABSENT] },
@@ -103,6 +106,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   { fault: "setIfAbsent-empty-is-absent", what: "setIfAbsent takes an empty value for no entry", group: "setIfAbsent", cases: ["setIfAbsent writes a missing key and resolves true, then resolves false and changes nothing"] },
   { fault: "setIfAbsent-ignores-expiresIn", what: "setIfAbsent writes without expiry", group: "setIfAbsent", cases: ["setIfAbsent applies expiresIn to the entry it creates, and stores only the caller's bytes"] },
   { fault: "setIfAbsent-keeps-old-expiry", what: "setIfAbsent over an expired entry keeps its passed expiry", group: "setIfAbsent", cases: [ABSENT] },
+  { fault: "setIfAbsent-coerces-values", what: "setIfAbsent stores String(value) for non-bytes", group: "setIfAbsent", cases: ["setIfAbsent rejects bad values and durations with InvalidArgumentError, writing nothing"] },
+  { fault: "setIfAbsent-aliases-value", what: "setIfAbsent keeps a reference to the caller's array", group: "setIfAbsent", cases: ["setIfAbsent applies expiresIn to the entry it creates, and stores only the caller's bytes"] },
   // keys()
   { fault: "keys-includes-children", what: "keys() yields child namespaces' keys", group: "listing", cases: [ISOLATED_KEYS] },
   { fault: "keys-prefix-siblings", what: "keys() matches the namespace by string prefix (cache finds cache2)", group: "listing", cases: [ISOLATED_KEYS] },

@@ -21,7 +21,7 @@ export const FAULTS = [
   "delete-missing-rejects", "deleteAll-skips-children",
   // namespaces
   "deleteAll-prefix-sibling", "deleteAll-glob", "namespace-separator", "flat-namespaces", "deleteAll-climbs-up",
-  "namespace-own-name-only", "views-not-shared", "lenient-namespace-names",
+  "namespace-own-name-only", "views-not-shared", "lenient-namespace-names", "withNamespace-ignores-close",
   // lifecycle and errors
   "close-not-enforced", "view-close-closes-root", "close-twice-rejects", "dispose-does-not-close", "root-close-spares-views",
   "plain-errors",
@@ -30,10 +30,10 @@ export const FAULTS = [
   // increment
   "increment-read-then-write", "increment-reapplies-expiry", "increment-expires-persistent", "increment-keeps-expired",
   "increment-lenient-parse", "increment-unchecked-overflow", "increment-writes-before-check", "increment-stores-binary",
-  "increment-rounds-by",
+  "increment-rounds-by", "increment-zero-means-forever", "atomic-coerces-keys",
   // setIfAbsent
   "setIfAbsent-exists-then-set", "setIfAbsent-expired-is-present", "setIfAbsent-touches-expiry", "setIfAbsent-empty-is-absent",
-  "setIfAbsent-ignores-expiresIn", "setIfAbsent-keeps-old-expiry",
+  "setIfAbsent-ignores-expiresIn", "setIfAbsent-keeps-old-expiry", "setIfAbsent-coerces-values", "setIfAbsent-aliases-value",
   // keys()
   "keys-includes-children", "keys-prefix-siblings", "keys-glob", "keys-yields-expired", "keys-latin1", "keys-offset-paging",
   "keys-repeats-reinserted", "keys-shared-cursor", "keys-ignores-close", "keys-no-return",

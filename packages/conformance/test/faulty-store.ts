@@ -10,6 +10,7 @@ import {
   type Duration,
   type GetOptions,
   type IncrementOptions,
+  type SetIfAbsentOptions,
   type SetOptions,
 } from "@stowage/core";
 import { setImmediate as nextTurn } from "node:timers/promises";
@@ -129,6 +130,8 @@ export class FaultyStore extends BaseStore {
   override withNamespace(name: string): this {
     // The bug: a name check that forgot the empty string.
     if (this.#has("lenient-namespace-names") && name === "") return this.createChild(name) as this;
+    // The bug: views made without asking whether the store is closed.
+    if (this.#has("withNamespace-ignores-close") && this.closed) return this.createChild(name) as this;
     return super.withNamespace(name);
   }
 
@@ -216,10 +219,29 @@ export class FaultyStore extends BaseStore {
   }
 
   override increment(key: string, options?: IncrementOptions): Promise<number> {
+    let adjusted = options;
     if (this.#has("increment-rounds-by") && typeof options === "object" && options !== null && options.by !== undefined) {
-      return super.increment(key, { ...options, by: Math.round(Number(options.by)) });
+      adjusted = { ...options, by: Math.round(Number(options.by)) };
     }
-    return super.increment(key, options);
+    if (this.#has("increment-zero-means-forever") && typeof options === "object" && options?.expiresIn === 0) {
+      adjusted = { ...options, expiresIn: undefined };
+    }
+    return super.increment(this.#atomicKey(key), adjusted);
+  }
+
+  override async setIfAbsent(key: string, value: Uint8Array | string, options?: SetIfAbsentOptions): Promise<boolean> {
+    let stored: unknown = value;
+    if (this.#has("setIfAbsent-coerces-values") && typeof value !== "string" && !(value instanceof Uint8Array)) stored = String(value);
+    const written = await super.setIfAbsent(this.#atomicKey(key), stored as string, options);
+    // The bug: the entry keeps the caller's array instead of a copy.
+    const entry = this.#live(key, false);
+    if (written && entry && this.#has("setIfAbsent-aliases-value") && value instanceof Uint8Array) entry.value = value;
+    return written;
+  }
+
+  /** The bug of `atomic-coerces-keys`: the new operations take String(key) for a non-string key. */
+  #atomicKey(key: string): string {
+    return this.#has("atomic-coerces-keys") && typeof key !== "string" ? String(key) : key;
   }
 
   protected async writeEntryIfAbsent(key: string, value: Uint8Array, ttlMs: number | undefined): Promise<boolean> {
