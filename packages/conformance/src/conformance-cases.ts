@@ -4,9 +4,11 @@ import { basicCases } from "./basic.js";
 import type { CaseDefinition, ResolvedCapabilities } from "./case-definition.js";
 import { concurrencyCases } from "./concurrency.js";
 import { expiryCases } from "./expiry.js";
+import { incrementRejectionCases } from "./increment-rejections.js";
 import { incrementCases } from "./increment.js";
 import { keyCases } from "./keys.js";
 import { lifecycleCases } from "./lifecycle.js";
+import { listingIterationCases } from "./listing-iteration.js";
 import { listingCases } from "./listing.js";
 import { namespaceDeleteAllCases } from "./namespace-delete-all.js";
 import { namespaceCases } from "./namespaces.js";
@@ -96,9 +98,9 @@ const GROUPS: ReadonlyArray<[string, (capabilities: ResolvedCapabilities) => Cas
   ["namespaces", () => [...namespaceCases(), ...namespaceDeleteAllCases()]],
   ["lifecycle", lifecycleCases],
   ["concurrency", concurrencyCases],
-  ["increment", incrementCases],
+  ["increment", () => [...incrementCases(), ...incrementRejectionCases()]],
   ["setIfAbsent", setIfAbsentCases],
-  ["listing", listingCases],
+  ["listing", (capabilities) => [...listingCases(capabilities), ...listingIterationCases(capabilities)]],
 ];
 
 const DEFAULT_LARGE_VALUE_BYTES = 8 * 1_048_576;
