@@ -7,7 +7,7 @@ import { expect } from "./expect.js";
 const MAX = Number.MAX_SAFE_INTEGER;
 
 /** How many increments race on one key: enough to interleave on any backend, few enough to stay fast. */
-const RACERS = 200;
+const RACERS = 100;
 
 /** Checks that `get` returns exactly the decimal text `text`. */
 export async function expectText(store: Store, key: string, text: string, what: string): Promise<void> {

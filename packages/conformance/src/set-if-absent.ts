@@ -7,7 +7,7 @@ import { NOT_BYTES } from "./values.js";
 import { expect } from "./expect.js";
 
 /** How many callers race for one key. */
-const RACERS = 200;
+const RACERS = 100;
 
 /** `setIfAbsent`: writes only where no live entry is, one winner per race, nothing touched otherwise. */
 export function setIfAbsentCases(): CaseDefinition[] {

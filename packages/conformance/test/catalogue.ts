@@ -88,7 +88,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   // concurrency
   { fault: "torn-writes", what: "rewrites values in place, a chunk at a time", group: "concurrency", cases: ["200 concurrent sets of one key leave exactly one of the values, whole", "a concurrent mix of get, set, delete and exists never yields a partial value"] },
   // increment
-  { fault: "increment-read-then-write", what: "increment reads, awaits, then writes (lost updates)", group: "increment", cases: ["200 concurrent increments move the value by exactly 200 × by, each result returned once"] },
+  { fault: "increment-read-then-write", what: "increment reads, awaits, then writes (lost updates)", group: "increment", cases: ["100 concurrent increments move the value by exactly 100 × by, each result returned once"] },
   { fault: "increment-reapplies-expiry", what: "increment sets expiresIn on every call, extending the window", group: "increment", cases: [KEEPS_EXPIRY] },
   { fault: "increment-expires-persistent", what: "increment gives a live counter without expiry the expiresIn", group: "increment", cases: [KEEPS_EXPIRY] },
   { fault: "increment-keeps-expired", what: "increment adds to an expired counter", group: "increment", cases: [EXPIRED_COUNTER] },
@@ -100,7 +100,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   { fault: "increment-zero-means-forever", what: "increment takes expiresIn: 0 as no expiry", group: "increment", cases: ["increment rejects a by that is not a safe integer, and bad options, creating and changing nothing"] },
   { fault: "atomic-coerces-keys", what: "increment and setIfAbsent take String(key) for non-string keys", group: "keys", cases: [INVALID_KEYS] },
   // setIfAbsent
-  { fault: "setIfAbsent-exists-then-set", what: "setIfAbsent checks, awaits, then writes (several winners)", group: "setIfAbsent", cases: ["of 200 concurrent setIfAbsent calls on one key exactly one resolves true, and get returns its value"] },
+  { fault: "setIfAbsent-exists-then-set", what: "setIfAbsent checks, awaits, then writes (several winners)", group: "setIfAbsent", cases: ["of 100 concurrent setIfAbsent calls on one key exactly one resolves true, and get returns its value"] },
   { fault: "setIfAbsent-expired-is-present", what: "setIfAbsent counts an expired entry as present", group: "setIfAbsent", cases: [ABSENT] },
   { fault: "setIfAbsent-touches-expiry", what: "a refused setIfAbsent still applies its expiresIn", group: "setIfAbsent", cases: ["setIfAbsent on a live entry with an expiry leaves value and expiry exactly as they were"] },
   { fault: "setIfAbsent-empty-is-absent", what: "setIfAbsent takes an empty value for no entry", group: "setIfAbsent", cases: ["setIfAbsent writes a missing key and resolves true, then resolves false and changes nothing"] },
