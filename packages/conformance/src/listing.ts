@@ -54,11 +54,11 @@ export function listingCases(capabilities: ResolvedCapabilities): CaseDefinition
       needsNamespaces: true,
       async run(root) {
         const cache = randomName("cache");
-        const names = [cache, `${cache}2`, cache.slice(0, -1), `${cache}:x`, `${cache}/x`, `${cache}_x`, `${cache} `, "*", "?", "[ab]", "[", "a", "ab", "a*", "\\", `${cache}*`];
+        const names = [cache, `${cache}2`, cache.slice(0, -1), `${cache}:x`, `${cache}/x`, `${cache}_x`, `${cache} `, "*", "?", "[ab]", "[", "a", "ab", "a*", "\\", `${cache}*`, `${cache}\u0000`, "😀", "..", "/"];
         const paths: string[][] = [[]];
         for (const name of names) paths.push([name], [name, "child"], [name, "child", "grandchild"]);
         // Each namespace gets keys shared by all (`k`, `*`, `child`), and one of its own.
-        const keysAt = (index: number) => ["k", "*", "child", "child:k", `own-${index}`];
+        const keysAt = (index: number) => ["k", "*", "child", "child:k", "../k", "😀\n", `own-${index}`];
         for (const [index, path] of paths.entries()) await setAll(viewAt(root, path), keysAt(index));
         for (const [index, path] of paths.entries()) {
           await within(`the namespace [${path.map(show).join(", ")}]`, async () => {
