@@ -57,6 +57,29 @@ export function describeSessionApp(framework: Framework): void {
       expect(await browser.me()).toBeNull();
     });
 
+    test("a session that is never modified costs no write (resave: false): only its expiry moves", async () => {
+      const namespace = fixture.root().withNamespace(randomUUID());
+      const writes: string[] = [];
+      // The real store, with its writes counted: every method is the store's own, bound to it.
+      const counted = new Proxy(namespace, {
+        get(target, property) {
+          const value = Reflect.get(target, property, target);
+          if (typeof value !== "function") return value;
+          const method = value.bind(target);
+          return property === "set" ? (...args: unknown[]) => (writes.push("set"), method(...args)) : method;
+        },
+      });
+      const { browser } = await appOn({ maxAge: 60_000 }, counted);
+      await browser.login("ada");
+      // Logging in writes (express-session once; @fastify/session's regenerate saves, then the reply).
+      const afterLogin = writes.length;
+      expect(afterLogin).toBeGreaterThan(0);
+      const before = await namespace.get(browser.sessionId);
+      for (let request = 0; request < 3; request++) expect(await browser.me()).toBe("ada");
+      expect(writes.length).toBe(afterLogin);
+      expect(await namespace.get(browser.sessionId)).toEqual(before);
+    });
+
     test("a session without cookie expiry lives for the store's ttl", async () => {
       const namespace = fixture.root().withNamespace(randomUUID());
       const store = new SessionStore({ store: namespace, ttl: "90s" });
