@@ -35,6 +35,10 @@ describe("SessionStore", () => {
     expect(() => new SessionStore({ store: {} as never })).toThrow(/missing: get, set, delete, deleteAll, keys/);
     expect(() => new SessionStore({ store: memory, ttl: 0 })).toThrow(InvalidArgumentError);
     expect(() => new SessionStore({ store: memory, ttl: "1 day" })).toThrow(InvalidArgumentError);
+    expect(() => new SessionStore({ store: memory, ttl: "1h" }, "2h")).toThrow(/ttl given once/);
+    const registry = new StoreRegistry();
+    expect(() => new SessionStore({ registry, ttl: -1 })).toThrow(InvalidArgumentError);
+    expect(registry.has("sessions")).toBe(false); // nothing taken from the registry
   });
 
   test("set and get round-trip JSON under the session id, unchanged; the cookie's dates survive", async () => {
@@ -62,6 +66,8 @@ describe("SessionStore", () => {
     const short = new SessionStore({ store: memory, ttl: "90s" });
     await short.set("d", { user: "no cookie at all" });
     expect(await memory.expiresIn("d")).toBeCloseTo(90, 0);
+    await new SessionStore({ store: memory }, 45).set("d2", { user: "ttl as the second argument" });
+    expect(await memory.expiresIn("d2")).toBeCloseTo(45, 0);
     await store.set("e", { cookie: { expires: new Date("2200-01-01").toISOString() } });
     expect(await memory.expiresIn("e")).toBe(2 ** 31 - 1); // the longest expiry a store takes
   });

@@ -68,22 +68,30 @@ export class SessionStore extends expressStoreBase() {
   readonly #ttlMs: number;
 
   /**
+   * @param options - where the sessions live (`store`, or `registry` and `name`), and `ttl`.
+   * @param ttl - the same as `options.ttl`, for `new SessionStore({ store }, "2h")`; give one or
+   *   the other.
    * @throws InvalidArgumentError when neither (or both) of `store` and `registry` are given, the
-   *   store is not a Stowage store, or `ttl` is not a valid duration.
+   *   store is not a Stowage store, `ttl` is given twice or is not a valid duration. Nothing is
+   *   taken from the registry then.
    * @throws whatever `registry.get(name)` throws (a closed registry: `StoreClosedError`).
    */
-  constructor(options: SessionStoreOptions) {
+  constructor(options: SessionStoreOptions, ttl?: Duration) {
     super();
     if (typeof options !== "object" || options === null || (options.store === undefined) === (options.registry === undefined)) {
       throw new InvalidArgumentError({ argument: "options", value: options, expected: "{ store } or { registry, name? }, plus an optional ttl" });
     }
+    if (ttl !== undefined && options.ttl !== undefined) {
+      throw new InvalidArgumentError({ argument: "ttl", value: ttl, expected: "ttl given once: as options.ttl or as the second argument" });
+    }
+    const ttlOption = ttl ?? options.ttl;
+    this.#ttlMs = ttlOption === undefined ? DEFAULT_TTL_MS : durationToMilliseconds(ttlOption, "ttl");
     const store = options.store ?? options.registry.get(options.name ?? "sessions");
     const missing = STORE_METHODS.filter((method) => typeof (store as unknown as Record<string, unknown>)?.[method] !== "function");
     if (missing.length > 0) {
       throw new InvalidArgumentError({ argument: "store", value: store, expected: `a Stowage store (missing: ${missing.join(", ")})` });
     }
     this.store = store;
-    this.#ttlMs = options.ttl === undefined ? DEFAULT_TTL_MS : durationToMilliseconds(options.ttl, "ttl");
   }
 
   /**
