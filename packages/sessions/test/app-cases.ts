@@ -128,20 +128,22 @@ export function describeSessionApp(framework: Framework): void {
     });
 
     test("a request in flight while the session is logged out does not bring it back", async () => {
-      const { namespace, browser } = await appOn({ maxAge: 60_000 });
+      const { namespace, app, browser } = await appOn({ maxAge: 60_000 });
       await browser.login("ada");
       const id = browser.sessionId;
-      const slow = new Browser(browser.url);
-      slow.cookie = browser.cookie;
-      // The slow request loads the session, the logout destroys it, then the slow request ends
-      // (express-session touches the session it loaded; connect-redis issue #251).
-      const inFlight = slow.request("GET", "/slow-me?ms=500");
-      await sleep(150);
+      const held = new Browser(browser.url);
+      held.cookie = browser.cookie;
+      // The held request has loaded the session when its handler starts; the logout destroys it;
+      // then the held request ends (express-session touches the session it loaded; connect-redis
+      // issue #251 was that touch bringing it back).
+      const inFlight = held.request("GET", "/held-me");
+      await app.held.started;
       await browser.logout();
+      app.held.release();
       expect((await inFlight).status).toBe(200);
       expect(await namespace.exists(id)).toBe(false);
       const stale = new Browser(browser.url);
-      stale.cookie = slow.cookie;
+      stale.cookie = held.cookie;
       expect(await stale.me()).toBeNull();
     });
 

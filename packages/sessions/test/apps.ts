@@ -21,9 +21,25 @@ export interface AppOptions {
   rolling?: boolean;
 }
 
+/** A gate for `GET /held-me`: `started` resolves once its handler runs; it answers after `release()`. */
+export interface Held {
+  started: Promise<void>;
+  release(): void;
+}
+
+function holdGate(): Held & { reached(): Promise<void> } {
+  let arrive!: () => void;
+  let release!: () => void;
+  const started = new Promise<void>((resolve) => (arrive = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  return { started, release, reached: () => (arrive(), released) };
+}
+
 /** A running app on 127.0.0.1 and the errors its handlers saw. */
 export interface RunningApp {
   url: string;
+  /** The gate of `GET /held-me` (one request). */
+  held: Held;
   /** The errors the framework's error handler received, in order. */
   errors: unknown[];
   close(): Promise<void>;
@@ -36,7 +52,8 @@ const SECRET = "a test secret that is at least thirty-two characters long";
  * The same small app on either framework:
  * - `POST /login?user=NAME` regenerates the session (a fresh id: no fixation) and stores the user;
  * - `GET /me` answers `{ user }` or 401, and leaves the session unmodified;
- * - `GET /slow-me?ms=N` answers like `/me` after N ms (a request in flight while another logs out);
+ * - `GET /held-me` answers like `/me` once the test calls `held.release()` (a request in flight,
+ *   its session loaded, while another request logs out);
  * - `POST /logout` destroys the session.
  * Errors reach the framework's error handler, which records them and answers 500 with the name.
  */
@@ -46,6 +63,7 @@ export function startApp(framework: Framework, store: SessionStore, options: App
 
 async function startExpress(store: SessionStore, options: AppOptions): Promise<RunningApp> {
   const errors: unknown[] = [];
+  const held = holdGate();
   const app = express();
   app.use(
     session({
@@ -70,8 +88,8 @@ async function startExpress(store: SessionStore, options: AppOptions): Promise<R
     });
   });
   app.get("/me", me);
-  app.get("/slow-me", async (request, response) => {
-    await sleep(Number(request.query.ms));
+  app.get("/held-me", async (request, response) => {
+    await held.reached();
     me(request, response);
   });
   app.post("/logout", (request, response, next) => {
@@ -86,6 +104,7 @@ async function startExpress(store: SessionStore, options: AppOptions): Promise<R
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     errors,
+    held,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
@@ -96,6 +115,7 @@ async function startExpress(store: SessionStore, options: AppOptions): Promise<R
 
 async function startFastify(store: SessionStore, options: AppOptions): Promise<RunningApp> {
   const errors: unknown[] = [];
+  const held = holdGate();
   const app = fastify();
   await app.register(fastifyCookie);
   await app.register(fastifySession, {
@@ -119,8 +139,8 @@ async function startFastify(store: SessionStore, options: AppOptions): Promise<R
     const { status, body } = me(request as never);
     return reply.status(status).send(body);
   });
-  app.get("/slow-me", async (request, reply) => {
-    await sleep(Number((request.query as { ms: string }).ms));
+  app.get("/held-me", async (request, reply) => {
+    await held.reached();
     const { status, body } = me(request as never);
     return reply.status(status).send(body);
   });
@@ -133,7 +153,7 @@ async function startFastify(store: SessionStore, options: AppOptions): Promise<R
     void reply.status(500).send({ error: (error as Error).name });
   });
   const url = await app.listen({ port: 0, host: "127.0.0.1" });
-  return { url, errors, close: () => app.close() };
+  return { url, errors, held, close: () => app.close() };
 }
 
 /** An HTTP client with a one-cookie jar, as a browser would keep the session cookie. */
