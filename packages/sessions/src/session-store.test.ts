@@ -134,6 +134,7 @@ describe("SessionStore", () => {
       const error = await store.get(id).catch((failure: unknown) => failure);
       expect(StoreCorruptionError.isInstance(error)).toBe(true);
       expect((error as StoreCorruptionError).key).toBe(id);
+      expect((error as StoreCorruptionError).message).toContain("MemoryStore");
     }
     const { error } = await viaCallback<SessionData>((callback) => store.get("bad", callback));
     expect(StoreCorruptionError.isInstance(error)).toBe(true);

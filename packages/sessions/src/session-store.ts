@@ -161,7 +161,7 @@ export class SessionStore extends expressStoreBase() {
 
   async #read(id: string): Promise<SessionData | null> {
     const bytes = await this.store.get(id);
-    return bytes === null ? null : decodeSession(id, bytes);
+    return bytes === null ? null : decodeSession(id, bytes, (this.store as { description?: string }).description);
   }
 
   async #write(id: string, session: SessionData): Promise<void> {
@@ -237,15 +237,15 @@ function encodeSession(session: SessionData): string {
   return encoded;
 }
 
-function decodeSession(id: string, bytes: Uint8Array): SessionData {
+function decodeSession(id: string, bytes: Uint8Array, store: string | undefined): SessionData {
   let session: unknown;
   try {
     session = JSON.parse(decoder.decode(bytes));
   } catch (error) {
-    throw new StoreCorruptionError({ key: id, reason: "the session is not valid JSON", cause: error });
+    throw new StoreCorruptionError({ key: id, store, reason: "the session is not valid JSON", cause: error });
   }
   if (typeof session !== "object" || session === null || Array.isArray(session)) {
-    throw new StoreCorruptionError({ key: id, reason: "the session is not a JSON object" });
+    throw new StoreCorruptionError({ key: id, store, reason: "the session is not a JSON object" });
   }
   return session as SessionData;
 }
