@@ -81,6 +81,12 @@ export class SessionStore extends expressStoreBase() {
     if (typeof options !== "object" || options === null || (options.store === undefined) === (options.registry === undefined)) {
       throw new InvalidArgumentError({ argument: "options", value: options, expected: "{ store } or { registry, name? }, plus an optional ttl" });
     }
+    if (options.registry !== undefined && typeof options.registry.get !== "function") {
+      throw new InvalidArgumentError({ argument: "registry", value: options.registry, expected: "a StoreRegistry" });
+    }
+    if (options.store !== undefined && (options as { name?: unknown }).name !== undefined) {
+      throw new InvalidArgumentError({ argument: "name", value: (options as { name?: unknown }).name, expected: "no name with a store (name picks a registry's store)" });
+    }
     if (ttl !== undefined && options.ttl !== undefined) {
       throw new InvalidArgumentError({ argument: "ttl", value: ttl, expected: "ttl given once: as options.ttl or as the second argument" });
     }
