@@ -8,8 +8,9 @@ import { measureMemoryPerEntry } from "./memory-per-entry.js";
 import { memorySuite } from "./memory-contenders.js";
 import { parseBenchOptions, UsageError } from "./options.js";
 import { redisSuite } from "./redis-contenders.js";
-import { responseCacheTable, runResponseCacheBench } from "./response-cache-suite.js";
+import { runResponseCacheIntegration } from "./response-cache-suite.js";
 import { runBench } from "./run-bench.js";
+import { runSessionsBench } from "./sessions-bench.js";
 import { valkeySuite } from "./valkey-contenders.js";
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -18,12 +19,9 @@ async function main(argv: readonly string[]): Promise<void> {
   const log = (line: string) => process.stderr.write(`bench [${((performance.now() - started) / 1_000).toFixed(1)} s]: ${line}\n`);
   const suites: Partial<Record<Backend, () => Promise<BackendSuite>>> = { memory: memorySuite, file: fileSuite, redis: redisSuite, valkey: valkeySuite };
   try {
-    const storeWorkloads = options.workloads.some((workload) => workload !== "response-cache");
-    const report = storeWorkloads ? (await runBench(options, { suites, measureMemory: measureMemoryPerEntry, log })).markdown : "";
-    const http = { rounds: options.rounds, ...options.http };
-    const responseCache = options.workloads.includes("response-cache") ? `${responseCacheTable(await runResponseCacheBench(http, log), http)}\n` : "";
+    const report = await runBench(options, { suites, integrations: { sessions: runSessionsBench, "response-cache": runResponseCacheIntegration }, measureMemory: measureMemoryPerEntry, log });
     const sizes = options.quick ? "quick sizes" : "full sizes";
-    process.stdout.write(`# Stowage bench (${sizes}, ${options.rounds} rounds, medians)\n\n${describeEnvironment(import.meta.url)}\n\n${[report, responseCache].filter(Boolean).join("\n")}`);
+    process.stdout.write(`# Stowage bench (${sizes}, ${options.rounds} rounds, medians)\n\n${describeEnvironment(import.meta.url)}\n\n${report.markdown}`);
   } finally {
     log(`done in ${((performance.now() - started) / 1_000).toFixed(1)} s`);
   }

@@ -23,8 +23,9 @@ test("the response-cache suite measures the three contenders and the cached ones
   expect(table).toMatch(/\| responseCache \(MemoryStore\) \| [\d,]+ \| \d+\.\d\d× \| \d+\.\d\d× \| 0 \| 0 \|/);
 }, 60_000);
 
-test("--workloads response-cache selects the suite; --quick shortens its load", () => {
-  expect(parseBenchOptions(["--workloads", "response-cache"]).workloads).toEqual(["response-cache"]);
+test("--only response-cache selects the suite alone; --quick shortens its load", () => {
+  const only = parseBenchOptions(["--only", "response-cache"]);
+  expect([only.backends, only.integrations]).toEqual([[], ["response-cache"]]);
   expect(parseBenchOptions(["--quick"]).http).toEqual({ durationMs: 1_000, connections: 32 });
   expect(parseBenchOptions([]).http).toEqual({ durationMs: 5_000, connections: 32 });
 });

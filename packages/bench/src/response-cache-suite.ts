@@ -7,6 +7,7 @@ import express, { type RequestHandler } from "express";
 import type { ContenderRole } from "./contender.js";
 import { roundRatio } from "./harness.js";
 import { runLoad } from "./http-load.js";
+import type { BenchOptions } from "./options.js";
 import { median } from "./stats.js";
 
 /** Sizes of the response-cache suite. */
@@ -139,4 +140,10 @@ export function responseCacheTable(results: readonly HttpResult[], options: Resp
     "| contender | requests/s | × uncached | × apicache | handler runs under load (max of rounds) | failed requests |\n|---|---:|---:|---:|---:|---:|\n" + rows.join("\n"),
     ...(notes.length ? [notes.join("\n")] : []),
   ].join("\n\n");
+}
+
+/** The suite as `--only response-cache` runs it: the run's rounds and HTTP sizes; no targets to check. */
+export async function runResponseCacheIntegration(options: BenchOptions, log: (line: string) => void): Promise<{ markdown: string; verdicts: [] }> {
+  const sizes = { rounds: options.rounds, ...options.http };
+  return { markdown: responseCacheTable(await runResponseCacheBench(sizes, log), sizes), verdicts: [] };
 }

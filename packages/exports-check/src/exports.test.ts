@@ -14,6 +14,7 @@ const packages: Record<string, string[]> = {
   "@stowage/store-redis": ["RedisStore"],
   "@stowage/store-valkey": ["ValkeyStore"],
   "@stowage/response-cache": ["responseCache", "honoResponseCache", "ResponseCache"],
+  "@stowage/sessions": ["SessionStore"],
 };
 
 function runNode(args: string[]): string {
