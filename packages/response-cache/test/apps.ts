@@ -58,6 +58,8 @@ function closeServer(server: Server): Promise<void> {
 export async function startApp(framework: Framework, options: TestCacheOptions, handler: TestHandler): Promise<TestApp> {
   const calls = new Map<string, number>();
   const count = (path: string) => calls.set(path, (calls.get(path) ?? 0) + 1);
+  // A middleware before the cache that tags every response, hits included.
+  let seen = 0;
   let cache: { invalidate(url: string): Promise<void>; invalidateKey(key: string): Promise<void>; deleteAll(): Promise<void> };
   let server: Server;
   if (framework === "express") {
@@ -65,6 +67,10 @@ export async function startApp(framework: Framework, options: TestCacheOptions, 
     const middleware = responseCache({ ...rest, ...(key ? { key: (req: express.Request) => key({ path: req.path }) } : {}) });
     cache = middleware;
     const app = express();
+    app.use((req, res, next) => {
+      res.setHeader("x-request-number", String(++seen));
+      next();
+    });
     app.use(middleware);
     app.all("/{*splat}", async (req, res) => {
       count(req.path);
@@ -80,14 +86,18 @@ export async function startApp(framework: Framework, options: TestCacheOptions, 
     const middleware = honoResponseCache({ ...rest, ...(key ? { key: (c) => key({ path: c.req.path }) } : {}) });
     cache = middleware;
     const app = new Hono();
+    app.use(async (c, next) => {
+      c.header("x-request-number", String(++seen));
+      await next();
+    });
     app.use(middleware);
     app.all("*", async (c) => {
       count(c.req.path);
       const reply = handler({ method: c.req.method, path: c.req.path, header: (name) => c.req.header(name) });
       if (reply.delayMs) await sleep(reply.delayMs);
-      const headers = new Headers();
-      for (const [name, value] of reply.headers ?? []) headers.append(name, value);
-      return new Response(reply.body ?? "", { status: reply.status ?? 200, headers });
+      for (const [name, value] of reply.headers ?? []) c.header(name, value, { append: true });
+      c.status((reply.status ?? 200) as 200);
+      return c.body(typeof reply.body === "string" ? reply.body : Uint8Array.from(reply.body ?? []));
     });
     server = serve({ fetch: app.fetch, createServer, port: 0, hostname: "127.0.0.1" }) as Server;
     await new Promise((resolve) => (server.listening ? resolve(undefined) : server.once("listening", resolve)));

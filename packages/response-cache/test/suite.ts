@@ -61,6 +61,14 @@ export function describeResponseCache(framework: Framework, backend: Backend): v
       expect(second.headers.age).toBe("0");
     });
 
+    test("a header an earlier middleware sets keeps its fresh value on a hit", async () => {
+      const running = await app(text("x"));
+      const first = await send(running.port, "/fresh");
+      const second = await send(running.port, "/fresh");
+      expect(running.callsTo("/fresh")).toBe(1);
+      expect([first.headers["x-request-number"], second.headers["x-request-number"]]).toEqual(["1", "2"]);
+    });
+
     test("an entry expires after expiresIn", async () => {
       const running = await app(text("x"), { expiresIn: "300ms" });
       await send(running.port, "/e");
