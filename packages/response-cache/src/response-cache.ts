@@ -5,6 +5,8 @@ import { resolveOptions, type ResolvedOptions, type ResponseCacheOptions } from 
 import { report, type ResponseCacheErrorContext } from "./report-error.js";
 import { customKey, defaultKey, headerValues, lockKey, splitTarget, variantKey, type CacheRequest } from "./request-key.js";
 import { storedHeaders } from "./replay.js";
+import { Flights, NONE, type Flight, type Outcome } from "./flights.js";
+import { lockOrWait } from "./lock.js";
 
 /** What the adapter does with a request: run the handler and store nothing, replay a hit, or run the handler and capture its response. */
 export type Lookup =
@@ -24,23 +26,6 @@ export interface Capture {
   abandon(): void;
 }
 
-/** The response a leader produced, for the requests that waited on it. */
-type Outcome =
-  | { kind: "response"; response: CachedResponse; base: string; vary: VaryRecord | null; values: Array<string | null> | null }
-  | { kind: "none" };
-
-/** One computation (or lookup) of one key in this process, shared by every request that arrives meanwhile. */
-interface Flight {
-  readonly key: string;
-  readonly base: string;
-  readonly outcome: Promise<Outcome>;
-  resolve(outcome: Outcome): void;
-  /** Set by invalidation: the response is still shared with waiters but not stored. */
-  cancelled: boolean;
-  /** The store write in progress, once the response is complete. */
-  writing: Promise<void> | undefined;
-}
-
 /** What a store read found. */
 interface Found {
   response: CachedResponse | null;
@@ -52,11 +37,9 @@ interface Found {
 }
 
 const PASS: Lookup = { kind: "pass" };
-const NONE: Outcome = { kind: "none" };
 /** Waiters whose `Vary` values differ from the leader's start a flight of their own variant; past this depth they go alone. */
 const MAX_DEPTH = 2;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const sameValues = (left: readonly unknown[], right: readonly unknown[]) => left.length === right.length && left.every((value, index) => value === right[index]);
 
 /**
@@ -69,7 +52,7 @@ export class ResponseCache<Request> {
   /** The store that holds this cache's entries (and nothing else: `deleteAll` clears it). */
   readonly store: Store;
   readonly #options: ResolvedOptions<Request>;
-  readonly #flights = new Map<string, Flight>();
+  readonly #flights = new Flights();
 
   /**
    * @throws InvalidArgumentError when an option is invalid (see the options' documentation).
@@ -135,7 +118,7 @@ export class ResponseCache<Request> {
    * @throws what the store's `deleteAll` throws.
    */
   async deleteAll(): Promise<void> {
-    await this.#cancel(() => true);
+    await this.#flights.cancel(() => true);
     await this.store.deleteAll();
   }
 
@@ -156,11 +139,12 @@ export class ResponseCache<Request> {
       const found = await this.#read(base, knownVary, request);
       return found.response ? this.#hit(found.response) : PASS;
     }
-    const flight = this.#newFlight(key, base, depth <= MAX_DEPTH);
+    const flight = this.#flights.start(key, base, depth <= MAX_DEPTH);
     let found = await this.#read(base, knownVary, request);
     if (!found.response && !found.failed && this.#options.lock) found = await this.#waitForHolder(key, base, knownVary, request, found);
     if (found.response) {
-      this.#finish(flight, { kind: "response", response: found.response, base, vary: found.vary, values: null });
+      const values = found.vary ? headerValues(request, found.vary.names) : null;
+      this.#flights.finish(flight, { kind: "response", response: found.response, base, vary: found.vary, values });
       return this.#hit(found.response);
     }
     return { kind: "miss", capture: this.#capture(flight, request, found) };
@@ -180,24 +164,6 @@ export class ResponseCache<Request> {
 
   #hit(response: CachedResponse): Lookup {
     return { kind: "hit", response, age: Math.max(0, Math.floor((Date.now() - response.storedAt) / 1_000)) };
-  }
-
-  #newFlight(key: string, base: string, register: boolean): Flight {
-    let resolve!: (outcome: Outcome) => void;
-    const outcome = new Promise<Outcome>((settle) => (resolve = settle));
-    const flight: Flight = { key, base, outcome, resolve, cancelled: false, writing: undefined };
-    if (register) this.#flights.set(key, flight);
-    return flight;
-  }
-
-  /** Settles a flight for its waiters and forgets it once `written` settles. */
-  #finish(flight: Flight, outcome: Outcome, written?: Promise<void>): void {
-    flight.resolve(outcome);
-    const forget = () => {
-      if (this.#flights.get(flight.key) === flight) this.#flights.delete(flight.key);
-    };
-    if (written === undefined) forget();
-    else flight.writing = written.finally(forget);
   }
 
   #report(error: unknown, operation: ResponseCacheErrorContext["operation"], key: string): void {
@@ -241,7 +207,7 @@ export class ResponseCache<Request> {
     const abandon = () => {
       if (settled) return;
       settled = true;
-      this.#finish(flight, NONE, found.lockHeld ? this.#release(flight.key) : undefined);
+      this.#flights.finish(flight, NONE, found.lockHeld ? this.#release(flight.key) : undefined);
     };
     return {
       maxBodyBytes: this.#options.maxBodyBytes,
@@ -265,7 +231,7 @@ export class ResponseCache<Request> {
         const values = vary ? headerValues(request, vary.names) : null;
         const outcome: Outcome = { kind: "response", response, base: flight.base, vary, values };
         const skipWrite = found.failed || flight.cancelled;
-        this.#finish(flight, outcome, skipWrite ? (found.lockHeld ? this.#release(flight.key) : undefined) : this.#write(flight, response, vary, values, found.lockHeld === true));
+        this.#flights.finish(flight, outcome, skipWrite ? (found.lockHeld ? this.#release(flight.key) : undefined) : this.#write(flight, response, vary, values, found.lockHeld === true));
       },
       abandon,
     };
@@ -289,44 +255,22 @@ export class ResponseCache<Request> {
     await this.store.delete(lockKey(key)).catch((error: unknown) => this.#report(error, "lock", lockKey(key)));
   }
 
-  /**
-   * The cross-process lock: take it and compute, or, when another process holds it, wait up to
-   * `lock.wait` for that process's response. Stops waiting early when the holder is done
-   * without storing one we can use.
-   */
+  /** With the `lock` option: take the lock of `key` and compute, or wait for the process that holds it. */
   async #waitForHolder(key: string, base: string, knownVary: VaryRecord | null, request: CacheRequest, found: Found): Promise<Found> {
-    const lock = this.#options.lock!;
     const name = lockKey(key);
     try {
-      if (await this.store.setIfAbsent(name, "1", { expiresIn: lock.expiresInMs / 1_000 })) return { ...found, lockHeld: true };
-      const deadline = Date.now() + lock.waitMs;
-      while (Date.now() < deadline) {
-        await sleep(Math.min(lock.pollIntervalMs, Math.max(1, deadline - Date.now())));
-        const again = await this.#read(base, knownVary, request);
-        if (again.response || again.failed) return again;
-        // The holder stored another variant of this URL: ours is not coming.
-        if (!knownVary && again.vary) return again;
-        if (!(await this.store.exists(name))) return again;
-      }
+      // A holder that stored another variant of this URL (a vary record where none was known) is not computing ours.
+      const outcome = await lockOrWait(this.store, this.#options.lock!, name, () => this.#read(base, knownVary, request), (again) => !knownVary && again.vary !== null);
+      if (outcome.held) return { ...found, lockHeld: true };
+      return outcome.found ?? found;
     } catch (error) {
       this.#report(error, "lock", name);
+      return found;
     }
-    return found;
-  }
-
-  async #cancel(matches: (flight: Flight) => boolean): Promise<void> {
-    const writing: Array<Promise<void>> = [];
-    for (const flight of [...this.#flights.values()]) {
-      if (!matches(flight)) continue;
-      flight.cancelled = true;
-      this.#flights.delete(flight.key);
-      if (flight.writing) writing.push(flight.writing);
-    }
-    await Promise.all(writing);
   }
 
   async #invalidateBase(base: string): Promise<void> {
-    await this.#cancel((flight) => flight.base === base);
+    await this.#flights.cancel((flight) => flight.base === base);
     await this.store.delete(base);
   }
 }
