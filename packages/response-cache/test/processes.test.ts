@@ -4,6 +4,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import type { NamespacedStore } from "@stowage/core";
+import { FileStore } from "@stowage/store-file";
+import { RedisStore } from "@stowage/store-redis";
 import { startServer, type RunningServer } from "@stowage/test-servers";
 import { closeConnections, send } from "./http-client.js";
 
@@ -30,6 +33,14 @@ function stop(child: ChildProcess): Promise<void> {
 
 // Behind one load balancer both processes see the same Host (it is part of the key).
 const HOST = { headers: { host: "shop.example" } };
+
+/** Resolves once `store` holds an entry (the write happens after the response; on a loaded machine it may take a while). */
+async function waitForEntry(store: NamespacedStore): Promise<void> {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 20))) {
+    for await (const _key of store.keys()) return;
+  }
+  throw new Error("no entry was stored within 10 s");
+}
 
 const callsOf = async (port: number) => (JSON.parse((await send(port, "/calls", { method: "POST" })).text) as { calls: number }).calls;
 
@@ -64,8 +75,12 @@ describe.each(["file", "redis"])("two app processes sharing a %s store", (backen
     const shared = environment(framework, false, 0);
     const [first, second] = await Promise.all([spawnApp(shared, children), spawnApp(shared, children)]);
     const stored = await send(first, "/slow", HOST);
-    // The write happens after the response; give it a moment (generous for a loaded machine).
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const root = backend === "file" ? new FileStore({ path: directory }) : RedisStore.withClient({ url: server!.url, disconnectTimeout: 100 });
+    try {
+      await waitForEntry(root.withNamespace(shared.NAMESPACE));
+    } finally {
+      await root.close();
+    }
     const hit = await send(second, "/slow", HOST);
     expect(hit.text).toBe(stored.text);
     expect([await callsOf(first), await callsOf(second)]).toEqual([1, 0]);
