@@ -1,4 +1,4 @@
-import { StoreCorruptionError } from "@stowage/core";
+import { InvalidArgumentError, StoreCorruptionError } from "@stowage/core";
 import type { HeaderPair } from "./cacheability.js";
 
 /** A stored response: what a hit replays. */
@@ -56,8 +56,15 @@ function header(kind: number, size: number): { bytes: Uint8Array; view: DataView
   return { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
 }
 
-/** Encodes a response in the compact binary layout above. */
+/**
+ * Encodes a response in the compact binary layout above.
+ *
+ * @throws InvalidArgumentError for more than 65,535 headers or a header name of 64 KiB or more.
+ */
 export function encodeResponse(response: CachedResponse): Uint8Array {
+  if (response.headers.length > 0xffff || response.headers.some(([name]) => name.length > 0xffff)) {
+    throw new InvalidArgumentError({ argument: "response headers", value: response.headers.length, expected: "at most 65,535 headers, each name under 64 KiB" });
+  }
   let size = 18 + response.body.byteLength;
   for (const [name, value] of response.headers) size += 6 + name.length + value.length;
   const { bytes, view } = header(KIND_RESPONSE, size);

@@ -242,11 +242,16 @@ export class ResponseCache<Request> {
     // next microtask so they never delay it.
     await Promise.resolve();
     const expiresIn = this.#options.expiresInMs / 1_000;
-    const writes: Array<[string, Uint8Array]> = vary && values
-      ? [[flight.base, encodeVary(vary)], [variantKey(flight.base, vary.token, values), encodeResponse(response)]]
-      : [[flight.base, encodeResponse(response)]];
-    if (!flight.cancelled) {
-      await Promise.all(writes.map(([key, value]) => this.store.set(key, value, { expiresIn }).catch((error: unknown) => this.#report(error, "write", key))));
+    try {
+      const writes: Array<[string, Uint8Array]> = vary && values
+        ? [[flight.base, encodeVary(vary)], [variantKey(flight.base, vary.token, values), encodeResponse(response)]]
+        : [[flight.base, encodeResponse(response)]];
+      if (!flight.cancelled) {
+        await Promise.all(writes.map(([key, value]) => this.store.set(key, value, { expiresIn }).catch((error: unknown) => this.#report(error, "write", key))));
+      }
+    } catch (error) {
+      // A response the entry format cannot hold (more than 65,535 headers, a 64 KiB header name).
+      this.#report(error, "write", flight.base);
     }
     if (lockHeld) await this.#release(flight.key);
   }
