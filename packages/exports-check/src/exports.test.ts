@@ -13,7 +13,7 @@ const packages: Record<string, string[]> = {
   "@stowage/resp-store": [],
   "@stowage/store-redis": ["RedisStore"],
   "@stowage/store-valkey": ["ValkeyStore"],
-  "@stowage/response-cache": ["responseCache", "honoResponseCache", "ResponseCache"],
+  "@stowage/response-cache": ["responseCache", "honoResponseCache", "ResponseCache", "replayHeaders"],
   "@stowage/sessions": ["SessionStore"],
 };
 

@@ -5,4 +5,5 @@ export type { ResponseCacheOptions, ResponseCacheCommonOptions, ResponseCacheSto
 export { reportWithWarning, type ResponseCacheErrorContext, type ResponseCacheErrorHandler } from "./report-error.js";
 export type { CacheRequest } from "./request-key.js";
 export type { CachedResponse } from "./entry.js";
+export { replayHeaders } from "./replay.js";
 export type { HeaderPair } from "./cacheability.js";
