@@ -53,7 +53,9 @@ function parameterName(piece: string): string {
 export function sortedQuery(query: string): string[] {
   if (query === "") return [];
   const pieces = query.split("&").filter((piece) => piece !== "");
-  if (pieces.length < 2) return pieces;
+  let sorted = true;
+  for (let index = 1; sorted && index < pieces.length; index++) sorted = parameterName(pieces[index - 1]!) <= parameterName(pieces[index]!);
+  if (sorted) return pieces;
   return pieces
     .map((piece) => ({ piece, name: parameterName(piece) }))
     .sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0))
