@@ -17,14 +17,32 @@ export type Outcome =
 export const NONE: Outcome = { kind: "none" };
 
 /** One lookup (and computation, on a miss) of one key in this process, shared by every request that arrives meanwhile. */
-export interface Flight {
-  readonly key: string;
-  readonly base: string;
-  readonly outcome: Promise<Outcome>;
+export class Flight {
   /** Set by invalidation: the response is still given to waiters but not stored. */
-  cancelled: boolean;
+  cancelled = false;
   /** The store write in progress, once the response is complete. */
   writing: Promise<void> | undefined;
+  #outcome: Outcome | undefined;
+  // Made only when a request waits: a lookup nobody joins allocates no promise.
+  #waiters: Array<(outcome: Outcome) => void> | undefined;
+
+  constructor(
+    readonly key: string,
+    readonly base: string,
+  ) {}
+
+  /** Resolves the leader's outcome, at once when it is known. */
+  outcome(): Promise<Outcome> {
+    if (this.#outcome) return Promise.resolve(this.#outcome);
+    return new Promise((resolve) => (this.#waiters ??= []).push(resolve));
+  }
+
+  /** Records the outcome and wakes the waiters. */
+  settle(outcome: Outcome): void {
+    this.#outcome = outcome;
+    for (const wake of this.#waiters ?? []) wake(outcome);
+    this.#waiters = undefined;
+  }
 }
 
 /**
@@ -33,7 +51,6 @@ export interface Flight {
  */
 export class Flights {
   readonly #flights = new Map<string, Flight>();
-  readonly #resolvers = new WeakMap<Flight, (outcome: Outcome) => void>();
 
   /** The flight of `key`, if one is in progress. */
   get(key: string): Flight | undefined {
@@ -42,17 +59,14 @@ export class Flights {
 
   /** A new flight; `register: false` makes one nobody else can join. */
   start(key: string, base: string, register: boolean): Flight {
-    let resolve!: (outcome: Outcome) => void;
-    const outcome = new Promise<Outcome>((settle) => (resolve = settle));
-    const flight: Flight = { key, base, outcome, cancelled: false, writing: undefined };
-    this.#resolvers.set(flight, resolve);
+    const flight = new Flight(key, base);
     if (register) this.#flights.set(key, flight);
     return flight;
   }
 
   /** Gives the waiters their outcome, and forgets the flight once `written` settles (at once without one). */
   finish(flight: Flight, outcome: Outcome, written?: Promise<void>): void {
-    this.#resolvers.get(flight)?.(outcome);
+    flight.settle(outcome);
     const forget = () => {
       if (this.#flights.get(flight.key) === flight) this.#flights.delete(flight.key);
     };

@@ -151,7 +151,7 @@ export class ResponseCache<Request> {
   }
 
   async #join(flight: Flight, request: CacheRequest, head: boolean, depth: number): Promise<Lookup> {
-    const outcome = await flight.outcome;
+    const outcome = await flight.outcome();
     if (outcome.kind === "response" && Date.now() - outcome.response.storedAt <= this.#options.expiresInMs) {
       if (!outcome.vary) return this.#hit(outcome.response);
       const values = headerValues(request, outcome.vary.names);
