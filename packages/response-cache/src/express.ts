@@ -107,16 +107,21 @@ function captureResponse(res: Response, capture: Capture): void {
 /** Sends a stored response: its status, its headers (a header an earlier middleware already set keeps that value), `Age`, and the body unless HEAD. */
 function replay(res: Response, hit: Extract<Lookup, { kind: "hit" }>, head: boolean): void {
   res.statusCode = hit.response.status;
-  const grouped = new Map<string, { name: string; values: string[] }>();
-  for (const [name, value] of replayHeaders(hit.response, hit.age)) {
+  const headers = replayHeaders(hit.response, hit.age);
+  const replayed = new Set<string>();
+  // Values of one name are usually stored next to each other: set them together.
+  for (let index = 0; index < headers.length; ) {
+    const name = headers[index]![0];
     const lower = name.toLowerCase();
-    const group = grouped.get(lower);
-    if (group) group.values.push(value);
-    else grouped.set(lower, { name, values: [value] });
-  }
-  for (const [lower, { name, values }] of grouped) {
-    if (lower !== "age" && lower !== "content-length" && res.hasHeader(name)) continue;
-    res.setHeader(name, values.length === 1 ? values[0]! : values);
+    let end = index + 1;
+    while (end < headers.length && headers[end]![0].toLowerCase() === lower) end++;
+    const value = end === index + 1 ? headers[index]![1] : headers.slice(index, end).map((pair) => pair[1]);
+    if (replayed.has(lower)) res.appendHeader(name, value);
+    else if (lower === "age" || lower === "content-length" || !res.hasHeader(name)) {
+      res.setHeader(name, value);
+      replayed.add(lower);
+    }
+    index = end;
   }
   if (head) res.end();
   else res.end(hit.response.body);
