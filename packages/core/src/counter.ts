@@ -1,3 +1,4 @@
+import { ownedEncoding } from "./bytes.js";
 import { InvalidArgumentError } from "./errors/invalid-argument-error.js";
 
 /**
@@ -43,9 +44,9 @@ export function addToCounter(current: number, by: number, key: string, store?: s
   return next;
 }
 
-/** The bytes a counter is stored as: its decimal ASCII text. */
+/** The bytes a counter is stored as: its decimal ASCII text, in memory of its own (no shared pool). */
 export function encodeCounter(value: number): Uint8Array {
-  return Buffer.from(String(value), "latin1");
+  return ownedEncoding(String(value), "latin1");
 }
 
 /**

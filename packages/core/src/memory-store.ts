@@ -1,4 +1,5 @@
 import { BaseStore } from "./base-store.js";
+import { ownedCopy } from "./bytes.js";
 import { addToCounter, decodeCounter, encodeCounter } from "./counter.js";
 import { timerDurationToMilliseconds, type Duration } from "./duration.js";
 import { InvalidArgumentError } from "./errors/invalid-argument-error.js";
@@ -60,13 +61,6 @@ const KEYS_BATCH = 1_000;
 
 const isLive = (entry: Entry, now: number): boolean => entry.expiresAt === 0 || entry.expiresAt > now;
 
-/** A copy in a pooled Buffer: cheaper than `Buffer.from`, which first dispatches on the type. */
-function copyBytes(bytes: Uint8Array): Buffer {
-  const copy = Buffer.allocUnsafe(bytes.byteLength);
-  copy.set(bytes);
-  return copy;
-}
-
 function newNode(): NamespaceNode {
   return { entries: new Map(), children: new Map() };
 }
@@ -88,7 +82,8 @@ function checkBound(name: string, value: number | undefined): number {
  */
 export class MemoryStore extends BaseStore {
   protected readonly kind = "MemoryStore";
-  // The copy is made here, into a pooled Buffer: cheaper than the base class's plain array.
+  // The copy is made here (a Buffer of its own, which `get` hands out as a Buffer too), so a
+  // string value is encoded once and copied once.
   protected override readonly copiesValues = false;
   readonly #storage: Storage;
   readonly #node: NamespaceNode;
@@ -153,11 +148,11 @@ export class MemoryStore extends BaseStore {
       lru.delete(entry);
       lru.add(entry);
     }
-    return copyBytes(entry.value);
+    return ownedCopy(entry.value);
   }
 
   protected writeEntry(key: string, given: Uint8Array, ttlMs: number | undefined): void {
-    this.#put(key, copyBytes(given), ttlMs === undefined ? 0 : Date.now() + ttlMs);
+    this.#put(key, ownedCopy(given), ttlMs === undefined ? 0 : Date.now() + ttlMs);
   }
 
   protected incrementEntry(key: string, by: number, ttlMs: number | undefined): number {
@@ -171,7 +166,7 @@ export class MemoryStore extends BaseStore {
 
   protected writeEntryIfAbsent(key: string, given: Uint8Array, ttlMs: number | undefined): boolean {
     if (this.#live(key)) return false;
-    this.#put(key, copyBytes(given), ttlMs === undefined ? 0 : Date.now() + ttlMs);
+    this.#put(key, ownedCopy(given), ttlMs === undefined ? 0 : Date.now() + ttlMs);
     return true;
   }
 

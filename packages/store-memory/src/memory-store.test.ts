@@ -119,4 +119,48 @@ describe("MemoryStore values", () => {
     output[0] = 0;
     expect((await store.get("k"))!.toString()).toBe("abc");
   });
+
+  test("every value owns its memory: a value's .buffer holds no other entry's bytes", async () => {
+    const store = new MemoryStore();
+    await store.set("a", "first");
+    await store.set("b", Buffer.from("second"));
+    await store.set("empty", "");
+    await store.increment("counter");
+    for (const key of ["a", "b", "empty", "counter"]) {
+      const value = (await store.get(key))!;
+      expect(value.byteOffset).toBe(0);
+      expect(value.buffer.byteLength).toBe(value.byteLength);
+    }
+  });
+
+  test("zeroing the whole .buffer of a returned value changes no other entry", async () => {
+    const store = new MemoryStore();
+    await store.set("a", "aaaa");
+    await store.set("b", "bbbb");
+    const a = (await store.get("a"))!;
+    const whole = new Uint8Array(a.buffer);
+    // Were `a` a slice of Node's shared pool, zeroing its buffer would corrupt whatever else lives
+    // in that pool: keep a copy and put it back at once. MemoryStore's `get` copies its value
+    // synchronously, so `b` is read while the buffer is zeroed.
+    const saved = whole.slice();
+    whole.fill(0);
+    const b = store.get("b");
+    whole.set(saved);
+    expect(Buffer.from((await b)!).toString()).toBe("bbbb");
+    expect(Buffer.from((await store.get("a"))!).toString()).toBe("aaaa");
+  });
+
+  test("a value set from a pooled Buffer cannot be changed through the pool", async () => {
+    const store = new MemoryStore();
+    const input = Buffer.from("secret"); // a small Buffer.from lives in Node's shared pool
+    expect(input.buffer.byteLength).toBeGreaterThan(input.byteLength);
+    await store.set("k", input);
+    await store.setIfAbsent("other", input);
+    const pool = new Uint8Array(input.buffer);
+    const saved = pool.slice(); // see above: the pool is put back before anything else runs
+    pool.fill(0);
+    const reads = [store.get("k"), store.get("other")];
+    pool.set(saved);
+    for (const read of reads) expect(Buffer.from((await read)!).toString()).toBe("secret");
+  });
 });
