@@ -35,7 +35,8 @@ export abstract class BaseStore implements NamespacedStore {
    */
   protected constructor(parent?: { store: BaseStore; name: string }) {
     this.#isRoot = parent === undefined;
-    this.namespace = Object.freeze(parent ? [...parent.store.namespace, parent.name] : []);
+    // `concat` sizes the array exactly (a spread over-allocates): a store may hold many views.
+    this.namespace = Object.freeze(parent ? parent.store.namespace.concat(parent.name) : []);
     this.#root = parent ? parent.store.#root : { closing: undefined };
   }
 

@@ -3,6 +3,7 @@ import { ownedCopy } from "./bytes.js";
 import { addToCounter, decodeCounter, encodeCounter } from "./counter.js";
 import { timerDurationToMilliseconds, type Duration } from "./duration.js";
 import { InvalidArgumentError } from "./errors/invalid-argument-error.js";
+import { clearNode, countEntries, findNode, newRootNode, pruneNode, sweepNode, type Entry, type NamespaceNode } from "./memory-tree.js";
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -22,27 +23,6 @@ export interface MemoryStoreOptions {
   sweepInterval?: Duration;
 }
 
-interface Entry {
-  value: Uint8Array;
-  /** Epoch milliseconds; 0 for no expiry. */
-  expiresAt: number;
-  key: string;
-  node: NamespaceNode;
-  size: number;
-  /**
-   * When the key entered its namespace's map (from the storage-wide counter). An overwrite keeps
-   * it, as the map keeps the key's place; `keys()` skips entries newer than its start, so a key
-   * deleted and set again behind the iterator is never yielded twice.
-   */
-  seq: number;
-}
-
-/** One namespace: its entries and its children. Nodes live as long as the storage, so views stay valid. */
-interface NamespaceNode {
-  entries: Map<string, Entry>;
-  children: Map<string, NamespaceNode>;
-}
-
 /** What a root store and all of its views share. */
 interface Storage {
   root: NamespaceNode;
@@ -60,10 +40,6 @@ interface Storage {
 const KEYS_BATCH = 1_000;
 
 const isLive = (entry: Entry, now: number): boolean => entry.expiresAt === 0 || entry.expiresAt > now;
-
-function newNode(): NamespaceNode {
-  return { entries: new Map(), children: new Map() };
-}
 
 function checkBound(name: string, value: number | undefined): number {
   if (value === undefined) return Infinity;
@@ -86,7 +62,11 @@ export class MemoryStore extends BaseStore {
   // string value is encoded once and copied once.
   protected override readonly copiesValues = false;
   readonly #storage: Storage;
-  readonly #node: NamespaceNode;
+  /**
+   * This namespace's node, looked up (by `namespace`) on first use and again whenever it was let
+   * go because the namespace emptied; undefined while the namespace holds nothing.
+   */
+  #node: NamespaceNode | undefined;
 
   /**
    * @param options - bounds and sweeping; see {@link MemoryStoreOptions}.
@@ -98,10 +78,6 @@ export class MemoryStore extends BaseStore {
     super(parent);
     if (parent) {
       this.#storage = parent.store.#storage;
-      const siblings = parent.store.#node.children;
-      let node = siblings.get(parent.name);
-      if (!node) siblings.set(parent.name, (node = newNode()));
-      this.#node = node;
       return;
     }
     if (typeof options !== "object" || options === null) {
@@ -110,11 +86,12 @@ export class MemoryStore extends BaseStore {
     const maxEntries = checkBound("maxEntries", options.maxEntries);
     const maxBytes = checkBound("maxBytes", options.maxBytes);
     const bounded = maxEntries !== Infinity || maxBytes !== Infinity;
-    this.#node = newNode();
-    this.#storage = { root: this.#node, lru: bounded ? new Set() : undefined, maxEntries, maxBytes, bytes: 0, timer: undefined, seq: 0 };
+    const root = newRootNode();
+    this.#node = root;
+    this.#storage = { root, lru: bounded ? new Set() : undefined, maxEntries, maxBytes, bytes: 0, timer: undefined, seq: 0 };
     if (options.sweepInterval !== undefined) {
       const everyMs = timerDurationToMilliseconds(options.sweepInterval, "sweepInterval", this.kind);
-      this.#storage.timer = setInterval(() => this.#sweep(this.#node, Date.now()), everyMs);
+      this.#storage.timer = setInterval(() => this.#sweep(root, Date.now()), everyMs);
       this.#storage.timer.unref();
     }
   }
@@ -132,7 +109,11 @@ export class MemoryStore extends BaseStore {
    */
   async deleteExpired(): Promise<number> {
     this.assertOpen("deleteExpired");
-    return this.#sweep(this.#node, Date.now());
+    const node = this.#found();
+    if (node === undefined) return 0;
+    const removed = this.#sweep(node, Date.now());
+    this.#release();
+    return removed;
   }
 
   protected createChild(name: string): MemoryStore {
@@ -171,7 +152,9 @@ export class MemoryStore extends BaseStore {
   }
 
   protected async *listKeys(): AsyncGenerator<readonly string[]> {
-    const entries = this.#node.entries;
+    const node = this.#found();
+    if (node === undefined) return;
+    const entries = node.entries;
     const start = this.#storage.seq;
     // The map's own iterator stays valid while entries are added and removed between batches.
     const iterator = entries.values();
@@ -203,9 +186,10 @@ export class MemoryStore extends BaseStore {
         store: this.description,
       });
     }
-    const entries = this.#node.entries;
+    const node = this.#attached();
+    const entries = node.entries;
     const previous = entries.get(key);
-    const entry: Entry = { value, expiresAt, key, node: this.#node, size, seq: previous ? previous.seq : ++storage.seq };
+    const entry: Entry = { value, expiresAt, key, node, size, seq: previous ? previous.seq : ++storage.seq };
     entries.set(key, entry);
     const lru = storage.lru;
     if (!lru) return;
@@ -216,12 +200,18 @@ export class MemoryStore extends BaseStore {
   }
 
   protected deleteEntry(key: string): void {
-    const entry = this.#node.entries.get(key);
-    if (entry) this.#remove(entry);
+    const entry = this.#found()?.entries.get(key);
+    if (entry === undefined) return;
+    this.#remove(entry);
+    this.#release();
   }
 
   protected deleteAllEntries(): void {
-    clearNode(this.#node, this.#storage.lru ? (entry) => this.#forget(entry) : undefined);
+    const node = this.#found();
+    if (node === undefined) return;
+    clearNode(node, this.#storage.lru ? (entry) => this.#forget(entry) : undefined);
+    pruneNode(node);
+    this.#release();
   }
 
   protected hasEntry(key: string): boolean {
@@ -240,18 +230,39 @@ export class MemoryStore extends BaseStore {
     this.#storage.bytes = 0;
   }
 
+  /** This namespace's node, or undefined while the namespace holds nothing. */
+  #found(): NamespaceNode | undefined {
+    const node = this.#node;
+    if (node !== undefined && node.attached) return node;
+    return (this.#node = findNode(this.#storage.root, this.namespace, false));
+  }
+
+  /** Drops this view's node once it has left the tree, so a kept view does not keep it. */
+  #release(): void {
+    if (this.#node?.attached === false) this.#node = undefined;
+  }
+
+  /** This namespace's node, made (with its missing ancestors) when the namespace holds nothing. */
+  #attached(): NamespaceNode {
+    const node = this.#node;
+    if (node !== undefined && node.attached) return node;
+    return (this.#node = findNode(this.#storage.root, this.namespace, true)!);
+  }
+
   /** The entry of `key` if it has not expired; an expired one is reclaimed on the way. */
   #live(key: string): Entry | undefined {
-    const entry = this.#node.entries.get(key);
+    const entry = this.#found()?.entries.get(key);
     if (entry === undefined || entry.expiresAt === 0) return entry;
     if (entry.expiresAt > Date.now()) return entry;
     this.#remove(entry);
+    this.#release();
     return undefined;
   }
 
   #remove(entry: Entry): void {
     entry.node.entries.delete(entry.key);
     this.#forget(entry);
+    if (entry.node.entries.size === 0) pruneNode(entry.node);
   }
 
   /** Drops an entry from the LRU accounting (its map slot is handled by the caller). */
@@ -269,27 +280,10 @@ export class MemoryStore extends BaseStore {
     }
   }
 
+  /** Removes the expired entries of `node` and below, then lets go of what emptied. */
   #sweep(node: NamespaceNode, now: number): number {
-    let removed = 0;
-    for (const entry of node.entries.values()) {
-      if (!isLive(entry, now)) {
-        this.#remove(entry);
-        removed++;
-      }
-    }
-    for (const child of node.children.values()) removed += this.#sweep(child, now);
+    const removed = sweepNode(node, (entry) => !isLive(entry, now), (entry) => this.#forget(entry));
+    pruneNode(node);
     return removed;
   }
-}
-
-function clearNode(node: NamespaceNode, forget: ((entry: Entry) => void) | undefined): void {
-  if (forget) for (const entry of node.entries.values()) forget(entry);
-  node.entries.clear();
-  for (const child of node.children.values()) clearNode(child, forget);
-}
-
-function countEntries(node: NamespaceNode): number {
-  let count = node.entries.size;
-  for (const child of node.children.values()) count += countEntries(child);
-  return count;
 }
