@@ -59,6 +59,26 @@ describe("MemoryStore bounds", () => {
   );
 });
 
+describe("MemoryStore timer limits", () => {
+  test.each(["30d", "25d", "2147483648ms", 2_147_484])("a sweepInterval of %p (past 2^31-1 ms) rejects with InvalidArgumentError", (sweepInterval) => {
+    const setIntervalSpy = jest.spyOn(globalThis, "setInterval");
+    try {
+      expect(() => new MemoryStore({ sweepInterval })).toThrow(InvalidArgumentError);
+      expect(() => new MemoryStore({ sweepInterval })).toThrow(/sweepInterval.*at most 2147483647 ms/);
+      expect(setIntervalSpy).not.toHaveBeenCalled(); // no timer was armed
+    } finally {
+      setIntervalSpy.mockRestore();
+    }
+  });
+
+  test.each(["2147483647ms", 2_147_483.647, "24d"])("a sweepInterval of %p (at most 2^31-1 ms) is accepted", async (sweepInterval) => {
+    const store = new MemoryStore({ sweepInterval });
+    await store.set("k", "v");
+    expect(await store.get("k")).not.toBeNull();
+    await store.close();
+  });
+});
+
 describe("MemoryStore expiry reclamation", () => {
   test("deleteExpired removes expired entries of the namespace and below, without reads", async () => {
     const store = new MemoryStore();
