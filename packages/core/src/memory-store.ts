@@ -8,19 +8,19 @@ import { clearNode, countEntries, findNode, newRootNode, pruneNode, sweepNode, t
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
   /** The most entries the whole store (every namespace) holds; past it the least recently used go. */
-  maxEntries?: number;
+  maxEntries?: number | undefined;
   /**
    * The most bytes the whole store holds, counting each value's length plus two bytes per key
    * character; past it the least recently used entries go. A single entry larger than this is
    * rejected with `InvalidArgumentError`.
    */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
   /**
    * How often a timer reclaims expired entries without waiting for a read. The timer never keeps
    * the process alive and stops on `close()`. Left out, expired entries are reclaimed when read,
    * evicted, or by {@link MemoryStore.deleteExpired}.
    */
-  sweepInterval?: Duration;
+  sweepInterval?: Duration | undefined;
 }
 
 /** What a root store and all of its views share. */
