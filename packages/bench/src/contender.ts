@@ -10,6 +10,14 @@ export interface NamespaceView {
   deleteAll(): Promise<void>;
 }
 
+/** A contender's atomic operations, for the `atomic` workload; each call sets a `ttlMs` expiry on create. */
+export interface AtomicOperations {
+  /** Adds 1 to the counter under `key` (created at 1 with the expiry) and resolves the new count. */
+  increment(key: string, ttlMs: number): Promise<number>;
+  /** Stores `value` only when `key` holds no live entry; resolves whether it did. */
+  setIfAbsent(key: string, value: Uint8Array, ttlMs: number): Promise<boolean>;
+}
+
 /**
  * Something that stores bytes under keys, measured beside the others: a Stowage store, its raw
  * floor, or a peer library. Every call goes through the contender's ordinary public API.
@@ -23,6 +31,8 @@ export interface Contender {
   set(key: string, value: Uint8Array, ttlMs?: number): Promise<unknown>;
   /** Resolves to the value, or `null`/`undefined` when missing. */
   get(key: string): Promise<unknown>;
+  /** `increment` and `setIfAbsent`; absent when the contender has no atomic operations. */
+  atomic?: AtomicOperations;
   /** A view on namespace `name`; absent when the contender has no namespaces. */
   namespace?(name: string): NamespaceView;
   close(): Promise<void>;

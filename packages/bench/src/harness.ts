@@ -20,9 +20,9 @@ export interface ThroughputWorkload {
 /** One contender's figures for one phase of a workload: one number per round. */
 export interface PhaseResult {
   readonly backend: Backend;
-  readonly workload: ThroughputWorkload["name"];
+  readonly workload: ThroughputWorkload["name"] | "atomic";
   readonly title: string;
-  readonly op: "set" | "get";
+  readonly op: "set" | "get" | "increment" | "setIfAbsent";
   readonly contender: string;
   readonly role: ContenderRole;
   readonly notes: readonly string[];
@@ -180,6 +180,65 @@ export async function runThroughput(
     }
   }
   return [...results.values()].flatMap(({ set, get }) => [set, get]);
+}
+
+/** Hits per key in the `atomic` workload: each counter counts to this, each key sees this many `setIfAbsent`s. */
+export const ATOMIC_HITS_PER_KEY = 8;
+const ATOMIC_TTL_MS = 60_000;
+
+/**
+ * The `atomic` workload: per round and contender with `atomic` operations, `ops` sequential
+ * increments over `ops / 8` fresh keys (a rate limiter's counters, created with a 60 s expiry),
+ * then `ops` sequential `setIfAbsent`s of a 100-byte value over as many fresh keys (the first call
+ * per key wins). Each phase is checked afterwards: a counter holds exactly its hits, a taken key
+ * refuses, a fresh one accepts. Contenders without `atomic` are left out.
+ *
+ * @throws Error when a contender miscounts or lets a taken key be set again.
+ */
+export async function runAtomic(suite: BackendSuite, ops: number, rounds: number): Promise<PhaseResult[]> {
+  const contenders = suite.contenders.filter((contender) => contender.atomic !== undefined);
+  const value = makeValue(100);
+  const keyCount = Math.max(1, Math.floor(ops / ATOMIC_HITS_PER_KEY));
+  const title = `atomic, ${ATOMIC_HITS_PER_KEY} calls per key`;
+  const results = new Map<Contender, { increment: PhaseResult; setIfAbsent: PhaseResult }>();
+  for (const contender of contenders) {
+    const base = { backend: suite.backend, workload: "atomic", title, contender: contender.name, role: contender.role, notes: contender.notes } as const;
+    results.set(contender, {
+      increment: { ...base, op: "increment", opsPerSecond: [], p50Micros: [], p99Micros: [] },
+      setIfAbsent: { ...base, op: "setIfAbsent", opsPerSecond: [], p50Micros: [], p99Micros: [] },
+    });
+  }
+  const run = async (contender: Contender, pass: string, count: number): Promise<[PhaseMeasure, PhaseMeasure]> => {
+    const atomic = contender.atomic!;
+    const counters = makeKeys(Math.min(keyCount, count), `counter:${pass}:`);
+    const locks = makeKeys(Math.min(keyCount, count), `lock:${pass}:`);
+    const incremented = await measurePhase((key) => atomic.increment(key, ATOMIC_TTL_MS), counters, count, 1, suite.sampleEvery, false);
+    const claimed = await measurePhase((key) => atomic.setIfAbsent(key, value, ATOMIC_TTL_MS), locks, count, 1, suite.sampleEvery, false);
+    const expected = Math.ceil(count / counters.length) + 1;
+    const problem =
+      (await atomic.increment(counters[0]!, ATOMIC_TTL_MS)) !== expected
+        ? "miscounted"
+        : (await atomic.setIfAbsent(locks[0]!, value, ATOMIC_TTL_MS))
+          ? "let a taken key be set again"
+          : !(await atomic.setIfAbsent(`fresh:${pass}`, value, ATOMIC_TTL_MS))
+            ? "refused a fresh key"
+            : undefined;
+    if (problem) throw new Error(`${suite.backend} ${title}: ${contender.name} ${problem}`);
+    return [incremented, claimed];
+  };
+  for (const contender of contenders) await run(contender, "warm-up", Math.max(1, Math.ceil(ops / 10)));
+  for (let round = 0; round < rounds; round++) {
+    for (const contender of rotate(contenders, round)) {
+      const [incremented, claimed] = await run(contender, `round-${round}`, ops);
+      const record = results.get(contender)!;
+      for (const [phase, measure] of [[record.increment, incremented], [record.setIfAbsent, claimed]] as const) {
+        phase.opsPerSecond.push(measure.opsPerSecond);
+        phase.p50Micros.push(measure.p50Micros);
+        phase.p99Micros.push(measure.p99Micros);
+      }
+    }
+  }
+  return [...results.values()].flatMap(({ increment, setIfAbsent }) => [increment, setIfAbsent]);
 }
 
 /** Runs `task` over `items`, `inFlight` at a time. */

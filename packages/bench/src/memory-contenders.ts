@@ -3,7 +3,7 @@ import { createCache } from "cache-manager";
 import { Keyv } from "keyv";
 import { createStorage, prefixStorage } from "unstorage";
 import { closeAll, type BackendSuite, type Contender, type NamespaceView } from "./contender.js";
-import { stowageStore } from "./stowage-store.js";
+import { stowageAtomic, stowageStore } from "./stowage-store.js";
 
 /**
  * The floor: a `Map` behind an async function. It keeps the caller's array (no copies) and checks
@@ -14,10 +14,30 @@ export function mapFloor(): Contender {
   const namespaces = new Map<string, Map<string, Uint8Array>>();
   const values = new Map<string, Uint8Array>();
   const expiries = new Map<string, number>();
+  // The atomic floor: a `Map` counter, and a `Map` has-then-set, each with the expiry check the
+  // workload's 60 s expiry asks for.
+  const counters = new Map<string, { count: number; expiresAt: number }>();
+  const claims = new Map<string, { value: Uint8Array; expiresAt: number }>();
   return {
     name: "Map (floor)",
     role: "floor",
     notes: ["keeps the caller's array, no copies"],
+    atomic: {
+      async increment(key, ttlMs) {
+        const now = Date.now();
+        const counter = counters.get(key);
+        if (counter !== undefined && counter.expiresAt > now) return ++counter.count;
+        counters.set(key, { count: 1, expiresAt: now + ttlMs });
+        return 1;
+      },
+      async setIfAbsent(key, value, ttlMs) {
+        const now = Date.now();
+        const claim = claims.get(key);
+        if (claim !== undefined && claim.expiresAt > now) return false;
+        claims.set(key, { value, expiresAt: now + ttlMs });
+        return true;
+      },
+    },
     async set(key, value, ttlMs) {
       values.set(key, value);
       if (ttlMs !== undefined) expiries.set(key, Date.now() + ttlMs);
@@ -43,6 +63,8 @@ export function mapFloor(): Contender {
       namespaces.clear();
       values.clear();
       expiries.clear();
+      counters.clear();
+      claims.clear();
     },
   };
 }
@@ -105,7 +127,10 @@ export function cacheManagerMemory(): Contender {
 /** The memory contenders by name, for the memory-per-entry child process. */
 export const MEMORY_CONTENDERS: Record<string, () => Contender> = {
   "Map (floor)": mapFloor,
-  MemoryStore: () => stowageStore("MemoryStore", new MemoryStore()),
+  MemoryStore: () => {
+    const store = new MemoryStore();
+    return { ...stowageStore("MemoryStore", store), atomic: stowageAtomic(store) };
+  },
   "keyv (memory)": keyvMemory,
   "unstorage (memory)": unstorageMemory,
   "cache-manager (memory)": cacheManagerMemory,

@@ -37,6 +37,12 @@ describe("runBench on the memory contenders", () => {
         expect(rows[0]![6]).toBe("1.00×");
       }
     }
+    for (const op of ["increment", "setIfAbsent"]) {
+      // Only the contenders with atomic operations: the floor's Map counter / has-then-set and MemoryStore.
+      const rows = rowsStartingWith(report.markdown, "atomic, 8 calls per key", op);
+      expect(rows.map((cells) => cells[2])).toEqual(["Map (floor)", "MemoryStore"]);
+      for (const cells of rows) expect(cells[6]).toMatch(/^\d+\.\d\d×$/);
+    }
     const verdicts = rowsStartingWith(report.markdown, "100 B sequential").filter((cells) => cells[2] === "MemoryStore");
     expect(verdicts.map((cells) => cells[8])).toEqual([expect.stringMatching(/^(meets|\*\*misses\*\*)$/), expect.stringMatching(/^(meets|\*\*misses\*\*)$/)]);
     expect(report.meets + report.misses).toBe(2);

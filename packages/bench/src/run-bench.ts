@@ -1,5 +1,5 @@
 import type { Backend, BackendSuite } from "./contender.js";
-import { runDeleteAll, runThroughput, type DeleteAllResult, type PhaseResult, type ThroughputWorkload } from "./harness.js";
+import { runAtomic, runDeleteAll, runThroughput, type DeleteAllResult, type PhaseResult, type ThroughputWorkload } from "./harness.js";
 import type { BenchOptions } from "./options.js";
 import {
   countVerdicts,
@@ -69,6 +69,11 @@ export async function runBench(options: BenchOptions, environment: BenchEnvironm
       for (const workload of throughputWorkloads(options, backend)) {
         environment.log(`${backend}: ${workload.title}, ${workload.ops} ops x ${options.rounds} rounds`);
         backendPhases.push(...(await runThroughput(suite, workload, options.rounds)));
+        await suite.reset();
+      }
+      if (options.workloads.includes("atomic") && suite.contenders.some((contender) => contender.atomic !== undefined)) {
+        environment.log(`${backend}: atomic increment and setIfAbsent, ${options.ops[backend]} ops x ${options.rounds} rounds`);
+        backendPhases.push(...(await runAtomic(suite, options.ops[backend], options.rounds)));
         await suite.reset();
       }
       if (backendPhases.length > 0) parts.push(throughputTable(backendPhases));

@@ -1,5 +1,5 @@
 import type { NamespacedStore } from "@stowage/core";
-import type { Contender } from "./contender.js";
+import type { AtomicOperations, Contender } from "./contender.js";
 
 /** A Stowage store as a contender (MemoryStore, FileStore, RedisStore...): namespaces through `withNamespace`. */
 export function stowageStore(name: string, store: NamespacedStore, notes: readonly string[] = []): Contender {
@@ -17,5 +17,13 @@ export function stowageStore(name: string, store: NamespacedStore, notes: readon
       return { set: (key, value) => namespaced.set(key, value), get: (key) => namespaced.get(key), deleteAll: () => namespaced.deleteAll() };
     },
     close: () => store.close(),
+  };
+}
+
+/** A Stowage store's `increment` and `setIfAbsent`, as the `atomic` workload calls them. */
+export function stowageAtomic(store: NamespacedStore): AtomicOperations {
+  return {
+    increment: (key, ttlMs) => store.increment(key, { expiresIn: ttlMs / 1_000 }),
+    setIfAbsent: (key, value, ttlMs) => store.setIfAbsent(key, value, { expiresIn: ttlMs / 1_000 }),
   };
 }
