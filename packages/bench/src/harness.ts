@@ -145,15 +145,16 @@ export async function runThroughput(
   const keys = makeKeys(workload.keys, `${workload.name}:`);
   const value = makeValue(workload.valueBytes);
   const { ttlMs, inFlight } = workload;
-  const results = new Map<Contender, { set: PhaseResult; get: PhaseResult }>();
+  const rows = new Map<Contender, [PhaseResult, PhaseResult]>();
   for (const contender of suite.contenders) {
     const base = { backend: suite.backend, workload: workload.name, title: workload.title, contender: contender.name, role: contender.role, notes: contender.notes };
-    results.set(contender, {
-      set: { ...base, op: "set", opsPerSecond: [], p50Micros: [], p99Micros: [] },
-      get: { ...base, op: "get", opsPerSecond: [], p50Micros: [], p99Micros: [] },
-    });
+    rows.set(contender, [
+      { ...base, op: "set", opsPerSecond: [], p50Micros: [], p99Micros: [] },
+      { ...base, op: "get", opsPerSecond: [], p50Micros: [], p99Micros: [] },
+    ]);
   }
-  const run = async (contender: Contender, ops: number): Promise<[PhaseMeasure, PhaseMeasure]> => {
+  const run = async (contender: Contender, round: number | "warm-up"): Promise<[PhaseMeasure, PhaseMeasure]> => {
+    const ops = round === "warm-up" ? Math.max(1, Math.ceil(workload.ops / 10)) : workload.ops;
     const set = ttlMs === undefined ? (key: string) => contender.set(key, value) : (key: string) => contender.set(key, value, ttlMs);
     const get = (key: string) => contender.get(key);
     const written = await measurePhase(set, keys, ops, inFlight, suite.sampleEvery, false);
@@ -167,19 +168,32 @@ export async function runThroughput(
     }
     return [written, read];
   };
-  for (const contender of suite.contenders) await run(contender, Math.max(1, Math.ceil(workload.ops / 10)));
+  return runRounds(rows, rounds, run);
+}
+
+/**
+ * Runs one untimed warm-up pass over the contenders of `rows`, then `rounds` rounds, each running
+ * all of them back to back in an order rotated by one per round, and appends each round's two
+ * phase measures to the contender's two rows.
+ */
+async function runRounds(
+  rows: Map<Contender, [PhaseResult, PhaseResult]>,
+  rounds: number,
+  run: (contender: Contender, round: number | "warm-up") => Promise<[PhaseMeasure, PhaseMeasure]>,
+): Promise<PhaseResult[]> {
+  const contenders = [...rows.keys()];
+  for (const contender of contenders) await run(contender, "warm-up");
   for (let round = 0; round < rounds; round++) {
-    for (const contender of rotate(suite.contenders, round)) {
-      const [written, read] = await run(contender, workload.ops);
-      const record = results.get(contender)!;
-      for (const [phase, measure] of [[record.set, written], [record.get, read]] as const) {
-        phase.opsPerSecond.push(measure.opsPerSecond);
-        phase.p50Micros.push(measure.p50Micros);
-        phase.p99Micros.push(measure.p99Micros);
-      }
+    for (const contender of rotate(contenders, round)) {
+      const measures = await run(contender, round);
+      rows.get(contender)!.forEach((phase, index) => {
+        phase.opsPerSecond.push(measures[index]!.opsPerSecond);
+        phase.p50Micros.push(measures[index]!.p50Micros);
+        phase.p99Micros.push(measures[index]!.p99Micros);
+      });
     }
   }
-  return [...results.values()].flatMap(({ set, get }) => [set, get]);
+  return [...rows.values()].flat();
 }
 
 /** Hits per key in the `atomic` workload: each counter counts to this, each key sees this many `setIfAbsent`s. */
@@ -200,18 +214,19 @@ export async function runAtomic(suite: BackendSuite, ops: number, rounds: number
   const value = makeValue(100);
   const keyCount = Math.max(1, Math.floor(ops / ATOMIC_HITS_PER_KEY));
   const title = `atomic, ${ATOMIC_HITS_PER_KEY} calls per key`;
-  const results = new Map<Contender, { increment: PhaseResult; setIfAbsent: PhaseResult }>();
+  const rows = new Map<Contender, [PhaseResult, PhaseResult]>();
   for (const contender of contenders) {
     const base = { backend: suite.backend, workload: "atomic", title, contender: contender.name, role: contender.role, notes: contender.notes } as const;
-    results.set(contender, {
-      increment: { ...base, op: "increment", opsPerSecond: [], p50Micros: [], p99Micros: [] },
-      setIfAbsent: { ...base, op: "setIfAbsent", opsPerSecond: [], p50Micros: [], p99Micros: [] },
-    });
+    rows.set(contender, [
+      { ...base, op: "increment", opsPerSecond: [], p50Micros: [], p99Micros: [] },
+      { ...base, op: "setIfAbsent", opsPerSecond: [], p50Micros: [], p99Micros: [] },
+    ]);
   }
-  const run = async (contender: Contender, pass: string, count: number): Promise<[PhaseMeasure, PhaseMeasure]> => {
+  const run = async (contender: Contender, round: number | "warm-up"): Promise<[PhaseMeasure, PhaseMeasure]> => {
+    const count = round === "warm-up" ? Math.max(1, Math.ceil(ops / 10)) : ops;
     const atomic = contender.atomic!;
-    const counters = makeKeys(Math.min(keyCount, count), `counter:${pass}:`);
-    const locks = makeKeys(Math.min(keyCount, count), `lock:${pass}:`);
+    const counters = makeKeys(Math.min(keyCount, count), `counter:${round}:`);
+    const locks = makeKeys(Math.min(keyCount, count), `lock:${round}:`);
     const incremented = await measurePhase((key) => atomic.increment(key, ATOMIC_TTL_MS), counters, count, 1, suite.sampleEvery, false);
     const claimed = await measurePhase((key) => atomic.setIfAbsent(key, value, ATOMIC_TTL_MS), locks, count, 1, suite.sampleEvery, false);
     const expected = Math.ceil(count / counters.length) + 1;
@@ -220,25 +235,13 @@ export async function runAtomic(suite: BackendSuite, ops: number, rounds: number
         ? "miscounted"
         : (await atomic.setIfAbsent(locks[0]!, value, ATOMIC_TTL_MS))
           ? "let a taken key be set again"
-          : !(await atomic.setIfAbsent(`fresh:${pass}`, value, ATOMIC_TTL_MS))
+          : !(await atomic.setIfAbsent(`fresh:${round}`, value, ATOMIC_TTL_MS))
             ? "refused a fresh key"
             : undefined;
     if (problem) throw new Error(`${suite.backend} ${title}: ${contender.name} ${problem}`);
     return [incremented, claimed];
   };
-  for (const contender of contenders) await run(contender, "warm-up", Math.max(1, Math.ceil(ops / 10)));
-  for (let round = 0; round < rounds; round++) {
-    for (const contender of rotate(contenders, round)) {
-      const [incremented, claimed] = await run(contender, `round-${round}`, ops);
-      const record = results.get(contender)!;
-      for (const [phase, measure] of [[record.increment, incremented], [record.setIfAbsent, claimed]] as const) {
-        phase.opsPerSecond.push(measure.opsPerSecond);
-        phase.p50Micros.push(measure.p50Micros);
-        phase.p99Micros.push(measure.p99Micros);
-      }
-    }
-  }
-  return [...results.values()].flatMap(({ increment, setIfAbsent }) => [increment, setIfAbsent]);
+  return runRounds(rows, rounds, run);
 }
 
 /** Runs `task` over `items`, `inFlight` at a time. */
