@@ -2,8 +2,13 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-/** The published packages, by name and folder under packages/. */
-const PACKAGES = ["core", "store-memory", "conformance", "store-file", "resp-store", "store-redis", "store-valkey"];
+const PACKAGES_FOLDER = path.join(__dirname, "..", "..");
+
+/** Every published (not private) package, by its folder under packages/. */
+const PACKAGES = readdirSync(PACKAGES_FOLDER).filter((folder) => {
+  const manifest = path.join(PACKAGES_FOLDER, folder, "package.json");
+  return existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { private?: boolean }).private !== true;
+});
 
 function runNode(args: string[]): string {
   const result = spawnSync(process.execPath, args, { cwd: __dirname, encoding: "utf8", timeout: 20_000 });
@@ -21,13 +26,17 @@ function misnamedExports(name: string, via: "import" | "require"): string[] {
   return JSON.parse(runNode(via === "import" ? ["--input-type=module", "-e", script] : ["-e", script])) as string[];
 }
 
+test("finds the published packages", () => {
+  expect(PACKAGES).toEqual(expect.arrayContaining(["core", "store-memory", "store-file", "store-redis", "store-valkey"]));
+});
+
 describe.each(PACKAGES)("the build of @stowage/%s", (folder) => {
   test.each(["import", "require"] as const)("keeps every class and function name (through %s)", (via) => {
     expect(misnamedExports(`@stowage/${folder}`, via)).toEqual([]);
   });
 
   test("ends each file with exactly one sourceMappingURL comment, naming a map that exists", () => {
-    const dist = path.join(__dirname, "..", "..", folder, "dist");
+    const dist = path.join(PACKAGES_FOLDER, folder, "dist");
     const files = readdirSync(dist).filter((file) => /\.(c?js)$/.test(file));
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
