@@ -53,8 +53,11 @@ function checkBound(name: string, value: number | undefined): number {
  * The default store: process-local, in memory, the fastest. Nothing survives a restart.
  *
  * Namespace views share one storage; `deleteAll` on a view costs the size of that namespace,
- * not of the whole store. Values are copied in and out. With `maxEntries` / `maxBytes` the least
- * recently used entries (reads count as use) are evicted across all namespaces.
+ * not of the whole store, and a namespace left empty is given back (its views keep working).
+ * Values are copied in and out, each into an `ArrayBuffer` of its own (never Node's shared
+ * `Buffer` pool). `increment` and `setIfAbsent` are atomic within the process: each runs to
+ * completion without yielding. With `maxEntries` / `maxBytes` the least recently used entries
+ * (reads count as use) are evicted across all namespaces.
  */
 export class MemoryStore extends BaseStore {
   protected readonly kind = "MemoryStore";
@@ -72,7 +75,7 @@ export class MemoryStore extends BaseStore {
    * @param options - bounds and sweeping; see {@link MemoryStoreOptions}.
    * @param parent - internal: how `withNamespace` makes a view. Applications leave it out.
    * @throws InvalidArgumentError when a bound is not a positive whole number or `sweepInterval`
-   *   is not a valid duration.
+   *   is not a valid duration of at most 2^31-1 ms (the longest a Node timer holds).
    */
   constructor(options: MemoryStoreOptions = {}, parent?: { store: MemoryStore; name: string }) {
     super(parent);
