@@ -1,4 +1,5 @@
 import { BaseStore } from "./base-store.js";
+import { ownedCopy } from "./bytes.js";
 
 /**
  * A third-party backend that keeps the array `set` hands it, as the default `copiesValues`
@@ -75,5 +76,19 @@ describe("BaseStore's default copy of values", () => {
     const copy = Buffer.from(store.given[0]!).toString();
     pool.set(saved);
     expect(copy).toBe("pooled");
+  });
+});
+
+describe("ownedCopy", () => {
+  test("copies a view of a larger buffer into a Buffer of exactly its own bytes", () => {
+    const chunk = Buffer.from("$4\r\naaaa\r\n$4\r\nbbbb\r\n", "latin1"); // as a client's read chunk holds two replies
+    const view = chunk.subarray(4, 8);
+    const copy = ownedCopy(view);
+    expect(Buffer.isBuffer(copy)).toBe(true);
+    expect(copy.toString()).toBe("aaaa");
+    expect(copy.buffer.byteLength).toBe(4);
+    chunk.fill(0);
+    expect(copy.toString()).toBe("aaaa");
+    expect(ownedCopy(new Uint8Array(0)).buffer.byteLength).toBe(0);
   });
 });

@@ -5,7 +5,12 @@
  * keeps or returns is made here instead, in an `ArrayBuffer` of exactly its own length.
  */
 
-/** A copy of `bytes` in an `ArrayBuffer` of its own (never Node's shared pool). */
+/**
+ * A copy of `bytes` in an `ArrayBuffer` of exactly its length (never Node's shared pool, never a
+ * view of a larger buffer such as a socket's read chunk), as a `Buffer`. What a backend's `get`
+ * returns should be made this way (or be otherwise unshared): the caller may keep it, change it,
+ * or read its `.buffer`, and must reach no other entry's bytes through it.
+ */
 export function ownedCopy(bytes: Uint8Array): Buffer {
   const copy = Buffer.allocUnsafeSlow(bytes.byteLength);
   copy.set(bytes);
