@@ -26,8 +26,13 @@ function textProblem(text: unknown, maxBytes: number): string | undefined {
  * @throws InvalidKeyError naming the problem.
  */
 export function assertValidKey(key: unknown, store?: string): asserts key is string {
-  const reason = textProblem(key, MAX_KEY_BYTES);
+  const reason = keyProblem(key);
   if (reason !== undefined) throw new InvalidKeyError({ key, reason, store });
+}
+
+/** Why `key` cannot be a key, or undefined when it can (internal: BaseStore names the store only on failure). */
+export function keyProblem(key: unknown): string | undefined {
+  return textProblem(key, MAX_KEY_BYTES);
 }
 
 /**

@@ -141,7 +141,8 @@ export class MemoryStore extends BaseStore {
 
   protected incrementEntry(key: string, by: number, ttlMs: number | undefined): number {
     const entry = this.#live(key);
-    const next = addToCounter(decodeCounter(entry ? entry.value : null, key, this.description), by, key, this.description);
+    const value = entry ? entry.value : null;
+    const next = this.checked((store) => addToCounter(decodeCounter(value, key, store), by, key, store));
     // A live counter keeps its expiry; a new one gets `ttlMs`.
     const expiresAt = entry ? entry.expiresAt : ttlMs === undefined ? 0 : Date.now() + ttlMs;
     this.#put(key, encodeCounter(next), expiresAt);
