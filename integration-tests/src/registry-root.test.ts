@@ -45,12 +45,12 @@ describe("StoreRegistry with a Redis root, in a process of its own", () => {
     const script = path.join(__dirname, "..", "fixtures", "registry-root-process.mjs");
     const outcome = await runProcess([script, server.url, namespace]);
     expect(outcome).toMatchObject({ signal: null, stderr: "", code: 0 });
-    expect(JSON.parse(outcome.stdout)).toEqual({ page: "<html></html>", session: { user: "ada" }, limited: true });
+    expect(JSON.parse(outcome.stdout)).toEqual({ page: "<html></html>", session: { user: "ada" }, hits: 2, lock: true });
     // What the process wrote is on the server, under the root's namespace.
     const client = new Redis(server.url);
     try {
       const keys = await client.keys(`${namespace}*`);
-      expect(keys.length).toBe(3);
+      expect(keys.length).toBe(4);
     } finally {
       client.disconnect();
     }
