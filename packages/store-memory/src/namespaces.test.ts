@@ -38,9 +38,9 @@ describe("MemoryStore gives emptied namespaces back", () => {
   test("kept views hold only themselves, not their emptied namespaces", () => {
     const { held, views } = heldAfterEmptying("deleteAll", 50_000, true);
     expect(views).toBe(50_000);
-    // What remains is the 50,000 view objects the script keeps (about 200 bytes each); with the
-    // namespaces' bookkeeping it was about 0.8.
-    expect(held).toBeLessThan(0.4);
+    // What remains is the 50,000 view objects the script keeps (under 200 bytes each, about 0.18
+    // of what the tenants took); with the namespaces' bookkeeping it was about 0.8.
+    expect(held).toBeLessThan(0.3);
   }, 120_000);
 });
 
