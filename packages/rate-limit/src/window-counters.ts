@@ -1,0 +1,132 @@
+import { decodeCounter, type Store } from "@stowage/core";
+
+/** A counter's state: how many hits its window holds, and when the window ends (epoch ms). */
+export interface WindowState {
+  count: number;
+  resetAtMs: number;
+}
+
+interface CachedWindow {
+  /** When the window ends, from the counter's own expiry (epoch ms). */
+  resetAtMs: number;
+  /** The highest count this process has seen in the window. */
+  count: number;
+}
+
+/**
+ * Window ends remembered per counter, at most this many (the oldest goes first). Each costs a
+ * key and two numbers; a forgotten one only costs the next hit of that id a pipelined read.
+ */
+const CACHED_WINDOWS = 10_000;
+
+/**
+ * How long before its end a remembered window stops being trusted, at most: a hit sent this close
+ * to the end may reach the store after the window ended, so its reset time is read again.
+ */
+const TRUST_MARGIN_MS = 1_000;
+
+/**
+ * The expiry of the entry a decrement creates when the counter ended between its read and its
+ * increment: the shortest a store keeps, so the entry is gone at once (see `decrement`).
+ */
+const TRANSIENT_SECONDS = 0.001;
+
+/**
+ * Fixed-window counters in one store: the whole rate-limiting algorithm, shared by
+ * `RateLimiter` and the framework stores.
+ *
+ * A window is anchored at its first hit: `increment(key, { expiresIn: window })` creates the
+ * counter with the window as its expiry, and later hits never extend it (the contract keeps a
+ * live entry's expiry exactly). Each hit is one atomic `increment`, so a limit holds exactly
+ * across processes. The window's end comes from the counter's real expiry: the first time this
+ * process sees a window it asks `expiresIn` in the same tick as the `increment` (one round trip
+ * on Redis and Valkey, whose stores send both in one write), then remembers the end, so the
+ * hits after it cost the `increment` alone.
+ */
+export class WindowCounters {
+  readonly #store: Store;
+  readonly #windows = new Map<string, CachedWindow>();
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  /** Counts one hit on `key`, creating its counter with a window of `windowMs` if none is live. */
+  async hit(key: string, windowMs: number): Promise<WindowState> {
+    const cached = this.#windows.get(key);
+    if (cached !== undefined && cached.resetAtMs - Date.now() > Math.min(TRUST_MARGIN_MS, windowMs / 4)) {
+      const count = await this.#store.increment(key, { expiresIn: windowMs / 1_000 });
+      // A count above the one last seen is the same window. A lower or equal one means the counter
+      // was reset or decremented elsewhere (or replies crossed): read the end again.
+      if (count > cached.count) {
+        cached.count = count;
+        return { count: atLeastOne(count), resetAtMs: cached.resetAtMs };
+      }
+      return this.#remember(key, count, await this.#store.expiresIn(key));
+    }
+    // Both calls in one tick: the Redis-protocol stores send them in one write, in this order.
+    const [count, seconds] = await Promise.all([
+      this.#store.increment(key, { expiresIn: windowMs / 1_000 }),
+      this.#store.expiresIn(key),
+    ]);
+    // null: the read ran before the increment created the counter (a store that does not keep the
+    // order of concurrent calls, such as the file store), or the counter is already gone.
+    return this.#remember(key, count, seconds ?? (await this.#store.expiresIn(key)));
+  }
+
+  /** The live counter of `key`, or null when there is none. */
+  async peek(key: string): Promise<WindowState | null> {
+    const [bytes, seconds] = await Promise.all([this.#store.get(key), this.#store.expiresIn(key)]);
+    if (bytes === null || seconds === null) return null;
+    return { count: Math.max(0, decodeCounter(bytes, key)), resetAtMs: Date.now() + seconds * 1_000 };
+  }
+
+  /**
+   * Takes one hit back from the live counter of `key`, never below zero, and never creating a
+   * counter; resolves the new count, or null when there was no live counter (nothing changed).
+   *
+   * The contract has no "decrement if present", so: read the counter; when it is live and above
+   * zero, increment it by -1 with a 1 ms `expiresIn` (a live counter keeps its own expiry). If the
+   * counter ended between the read and the increment, that increment created an entry of -1 that
+   * lives 1 ms; if concurrent decrements took the counter to 0 first, it holds -1 for the rest of
+   * its window. Either way the result is below zero and one increment by +1 (again with 1 ms)
+   * undoes it. So no entry outlives 1 ms where there was no live counter, and a count never stays
+   * below zero; the one trace of the race is that a hit on the same id within that millisecond
+   * lands in the transient entry and its window ends with it.
+   */
+  async decrement(key: string): Promise<number | null> {
+    const bytes = await this.#store.get(key);
+    if (bytes === null) return null;
+    if (decodeCounter(bytes, key) <= 0) return 0;
+    let count = await this.#store.increment(key, { by: -1, expiresIn: TRANSIENT_SECONDS });
+    if (count < 0) {
+      await this.#store.increment(key, { by: 1, expiresIn: TRANSIENT_SECONDS });
+      count = 0;
+    }
+    const cached = this.#windows.get(key);
+    if (cached !== undefined) cached.count = Math.min(cached.count, count);
+    return count;
+  }
+
+  /** Deletes the counter of `key`: its next hit starts a new window. */
+  async reset(key: string): Promise<void> {
+    this.#windows.delete(key);
+    await this.#store.delete(key);
+  }
+
+  #remember(key: string, count: number, seconds: number | null): WindowState {
+    const now = Date.now();
+    this.#windows.delete(key);
+    // No expiry left: the counter ended (or was reset) right after this hit, so its window is over.
+    if (seconds === null) return { count: atLeastOne(count), resetAtMs: now };
+    const resetAtMs = now + seconds * 1_000;
+    if (this.#windows.size >= CACHED_WINDOWS) this.#windows.delete(this.#windows.keys().next().value!);
+    this.#windows.set(key, { resetAtMs, count });
+    return { count: atLeastOne(count), resetAtMs };
+  }
+}
+
+/** A hit counts itself: below 1 only when it landed in a decrement's transient entry (see `decrement`). */
+function atLeastOne(count: number): number {
+  return Math.max(1, count);
+}
