@@ -19,9 +19,9 @@ export interface FastifyRateLimitState {
 }
 
 /** The callback @fastify/rate-limit passes to `incr` and `read`. */
-export type FastifyRateLimitCallback = (error: Error | null, result: FastifyRateLimitState | null) => void;
+export type FastifyRateLimitCallback = (error: Error | null, result?: FastifyRateLimitState) => void;
 
-/** The options @fastify/rate-limit constructs a store with, and passes to `child` (the part read here). */
+/** The part of the options @fastify/rate-limit constructs a store with, and passes to `child`, that the store reads. */
 export interface FastifyRateLimitParams {
   continueExceeding?: boolean;
   exponentialBackoff?: boolean;
@@ -32,11 +32,12 @@ export interface FastifyRateLimitParams {
 export interface FastifyRateLimitStore {
   incr(key: string, callback: FastifyRateLimitCallback, timeWindow: number, max?: number): void;
   read(key: string, callback: FastifyRateLimitCallback, timeWindow: number, max?: number): void;
-  child(routeOptions: FastifyRateLimitParams): FastifyRateLimitStore;
+  /** A store for one route's own config (`routeOptions` as @fastify/rate-limit passes it, see {@link FastifyRateLimitParams}). */
+  child(routeOptions: object): FastifyRateLimitStore;
 }
 
 /** The class @fastify/rate-limit's `store` option takes. */
-export type FastifyRateLimitStoreClass = new (params: FastifyRateLimitParams) => FastifyRateLimitStore;
+export type FastifyRateLimitStoreClass = new (params: object) => FastifyRateLimitStore;
 
 /**
  * The class to pass as @fastify/rate-limit's `store` option, counting in a Stowage store:
@@ -64,8 +65,9 @@ export function fastifyRateLimitStore(options: FastifyRateLimitStoreOptions): Fa
   class StowageFastifyRateLimitStore implements FastifyRateLimitStore {
     readonly #prefix: string;
 
-    constructor(params: FastifyRateLimitParams, prefix = basePrefix) {
-      if (params?.continueExceeding === true || params?.exponentialBackoff === true) {
+    constructor(params: object, prefix = basePrefix) {
+      const { continueExceeding, exponentialBackoff } = (params ?? {}) as FastifyRateLimitParams;
+      if (continueExceeding === true || exponentialBackoff === true) {
         throw new StoreConfigurationError(
           "fastifyRateLimitStore keeps fixed windows: continueExceeding and exponentialBackoff would extend them. Leave both off, or use @fastify/rate-limit's own stores for them.",
         );
@@ -89,8 +91,8 @@ export function fastifyRateLimitStore(options: FastifyRateLimitStoreOptions): Fa
       });
     }
 
-    child(routeOptions: FastifyRateLimitParams): FastifyRateLimitStore {
-      const route = routeOptions?.routeInfo ?? {};
+    child(routeOptions: object): FastifyRateLimitStore {
+      const route = (routeOptions as FastifyRateLimitParams | undefined)?.routeInfo ?? {};
       return new StowageFastifyRateLimitStore(routeOptions, `${this.#prefix}${JSON.stringify([route.method ?? null, route.url ?? null])}`);
     }
   }
@@ -100,6 +102,6 @@ export function fastifyRateLimitStore(options: FastifyRateLimitStoreOptions): Fa
 function settle(callback: FastifyRateLimitCallback, operation: () => Promise<FastifyRateLimitState>): void {
   operation().then(
     (state) => callback(null, state),
-    (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), null),
+    (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
   );
 }
