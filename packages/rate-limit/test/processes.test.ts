@@ -66,7 +66,7 @@ describe("two express apps in two processes sharing one Redis", () => {
   });
 
   test("count one limit together: exactly `limit` requests pass, spread over both", async () => {
-    const task = { mode: "express", location: server.url, namespace: randomUUID(), prefix: "shared", limit: 25 };
+    const task = { mode: "express", backend: "redis", location: server.url, namespace: randomUUID(), prefix: "shared", limit: 25 };
     workers.push(startWorker(task), startWorker(task));
     const ports = await Promise.all(workers.map(async (worker) => (await worker.next()).port as number));
     const client = { "x-client": randomUUID() };
