@@ -7,6 +7,7 @@ import { fileSuite } from "./file-contenders.js";
 import { measureMemoryPerEntry } from "./memory-per-entry.js";
 import { memorySuite } from "./memory-contenders.js";
 import { parseBenchOptions, UsageError } from "./options.js";
+import { runRateLimitBench } from "./rate-limit-bench.js";
 import { redisSuite } from "./redis-contenders.js";
 import { runBench } from "./run-bench.js";
 import { valkeySuite } from "./valkey-contenders.js";
@@ -18,8 +19,14 @@ async function main(argv: readonly string[]): Promise<void> {
   const suites: Partial<Record<Backend, () => Promise<BackendSuite>>> = { memory: memorySuite, file: fileSuite, redis: redisSuite, valkey: valkeySuite };
   try {
     const report = await runBench(options, { suites, measureMemory: measureMemoryPerEntry, log });
+    // The rate-limit suite (its own section, after the backends): memory and Redis, as --only selects.
+    const groups = (["memory", "redis"] as const).filter((group) => options.backends.includes(group));
+    const rateLimit = options.workloads.includes("rate-limit") && groups.length > 0
+      ? await runRateLimitBench({ rounds: options.rounds, ops: options.ops, inFlight: options.inFlight, groups, log })
+      : undefined;
     const sizes = options.quick ? "quick sizes" : "full sizes";
-    process.stdout.write(`# Stowage bench (${sizes}, ${options.rounds} rounds, medians)\n\n${describeEnvironment(import.meta.url)}\n\n${report.markdown}`);
+    const rateLimitSection = rateLimit ? `\n${rateLimit.markdown}\n\nRate-limit targets: ${rateLimit.meets} met, ${rateLimit.misses} missed.\n` : "";
+    process.stdout.write(`# Stowage bench (${sizes}, ${options.rounds} rounds, medians)\n\n${describeEnvironment(import.meta.url)}\n\n${report.markdown}${rateLimitSection}`);
   } finally {
     log(`done in ${((performance.now() - started) / 1_000).toFixed(1)} s`);
   }

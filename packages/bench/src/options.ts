@@ -1,7 +1,7 @@
 import { BACKENDS, type Backend } from "./contender.js";
 
 /** The workloads, by the names `--workloads` takes. */
-export const WORKLOADS = ["sequential", "in-flight", "large", "expiry", "delete-all", "memory-per-entry"] as const;
+export const WORKLOADS = ["sequential", "in-flight", "large", "expiry", "delete-all", "memory-per-entry", "rate-limit"] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 /** Sizes and selection of one bench run. */
@@ -37,7 +37,7 @@ const USAGE = `Usage: pnpm bench [--quick] [--rounds N] [--ops N] [--large-ops N
                      (default 100000, file 20000; quick 2000, file 500)
   --memory-entries N entries held when measuring memory per entry (default 1000000, quick 100000)
   --only LIST        backends to run (default all)
-  --workloads LIST   workloads to run (default all)`;
+  --workloads LIST   workloads to run (default all; rate-limit runs its memory and redis groups as --only selects)`;
 
 /** A bad command line; `main` prints the message and the usage. */
 export class UsageError extends Error {
