@@ -1,4 +1,4 @@
-import { StoreConfigurationError, durationToMilliseconds, type Store, type StoreRegistry } from "@stowage/core";
+import { InvalidArgumentError, StoreConfigurationError, durationToMilliseconds, type Store, type StoreRegistry } from "@stowage/core";
 import { counterKey } from "./counter-key.js";
 import { isProcessLocal, resolveStore, toPrefix } from "./resolve-store.js";
 import { WindowCounters } from "./window-counters.js";
@@ -48,6 +48,8 @@ export class RateLimitStore {
   readonly localKeys: boolean;
   readonly #counters: WindowCounters;
   #windowMs: number | undefined;
+  /** The counter keys' common start for this prefix and window: a key is it plus the client's key. */
+  #keyStart: string | undefined;
 
   /**
    * @throws InvalidArgumentError when the store options or `prefix` are wrong (see
@@ -67,6 +69,7 @@ export class RateLimitStore {
    */
   init(options: { windowMs: number }): void {
     this.#windowMs = durationToMilliseconds(options.windowMs / 1_000, "windowMs");
+    this.#keyStart = counterKey(this.prefix, this.#windowMs, "");
   }
 
   /**
@@ -74,10 +77,12 @@ export class RateLimitStore {
    *
    * @throws StoreConfigurationError before `init`; otherwise the store's own error.
    */
-  async increment(key: string): Promise<ClientRateLimitInfo> {
-    const windowMs = this.#window();
-    const { count, resetAtMs } = await this.#counters.hit(counterKey(this.prefix, windowMs, key), windowMs);
-    return { totalHits: count, resetTime: new Date(resetAtMs) };
+  increment(key: string): Promise<ClientRateLimitInfo> {
+    try {
+      return this.#counters.hit(this.#key(key), this.#windowMs!).then(({ count, resetAtMs }) => ({ totalHits: count, resetTime: new Date(resetAtMs) }));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -86,8 +91,7 @@ export class RateLimitStore {
    * @throws StoreConfigurationError before `init`; otherwise the store's own error.
    */
   async decrement(key: string): Promise<void> {
-    const windowMs = this.#window();
-    await this.#counters.decrement(counterKey(this.prefix, windowMs, key));
+    await this.#counters.decrement(this.#key(key));
   }
 
   /**
@@ -96,8 +100,7 @@ export class RateLimitStore {
    * @throws StoreConfigurationError before `init`; otherwise the store's own error.
    */
   async resetKey(key: string): Promise<void> {
-    const windowMs = this.#window();
-    await this.#counters.reset(counterKey(this.prefix, windowMs, key));
+    await this.#counters.reset(this.#key(key));
   }
 
   /**
@@ -106,15 +109,16 @@ export class RateLimitStore {
    * @throws StoreConfigurationError before `init`; otherwise the store's own error.
    */
   async get(key: string): Promise<ClientRateLimitInfo | undefined> {
-    const windowMs = this.#window();
-    const state = await this.#counters.peek(counterKey(this.prefix, windowMs, key));
+    const state = await this.#counters.peek(this.#key(key));
     return state === null ? undefined : { totalHits: state.count, resetTime: new Date(state.resetAtMs) };
   }
 
-  #window(): number {
-    if (this.#windowMs === undefined) {
+  /** The counter key of client `key`. */
+  #key(key: string): string {
+    if (this.#keyStart === undefined) {
       throw new StoreConfigurationError("RateLimitStore was used before init(): pass it as the store option of rateLimit() / rateLimiter(), which calls init with windowMs.");
     }
-    return this.#windowMs;
+    if (typeof key !== "string") throw new InvalidArgumentError({ argument: "key", value: key, expected: "a string" });
+    return this.#keyStart + key;
   }
 }

@@ -48,6 +48,8 @@ export class RateLimiter {
   /** The prefix of this limiter's counters. */
   readonly prefix: string;
   readonly #counters: WindowCounters;
+  /** The counter keys' common start: a key is it plus the id. */
+  readonly #keyStart: string;
 
   /**
    * @throws InvalidArgumentError when `limit` is not a positive safe integer, `window` is not a
@@ -64,6 +66,7 @@ export class RateLimiter {
     this.windowMs = durationToMilliseconds(window, "window");
     this.prefix = toPrefix(prefix);
     this.#counters = new WindowCounters(store);
+    this.#keyStart = counterKey(this.prefix, this.windowMs, "");
   }
 
   /**
@@ -111,7 +114,7 @@ export class RateLimiter {
 
   #key(id: string): string {
     if (typeof id !== "string") throw new InvalidArgumentError({ argument: "id", value: id, expected: "a string" });
-    return counterKey(this.prefix, this.windowMs, id);
+    return this.#keyStart + id;
   }
 
   #result({ count, resetAtMs }: { count: number; resetAtMs: number }): RateLimitResult {

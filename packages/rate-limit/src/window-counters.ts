@@ -46,32 +46,34 @@ const TRANSIENT_SECONDS = 0.001;
 export class WindowCounters {
   readonly #store: Store;
   readonly #windows = new Map<string, CachedWindow>();
+  #lastOptions: { windowMs: number; options: { expiresIn: number } } | undefined;
 
   constructor(store: Store) {
     this.#store = store;
   }
 
   /** Counts one hit on `key`, creating its counter with a window of `windowMs` if none is live. */
-  async hit(key: string, windowMs: number): Promise<WindowState> {
+  hit(key: string, windowMs: number): Promise<WindowState> {
+    const options = this.#incrementOptions(windowMs);
     const cached = this.#windows.get(key);
     if (cached !== undefined && cached.resetAtMs - Date.now() > Math.min(TRUST_MARGIN_MS, windowMs / 4)) {
-      const count = await this.#store.increment(key, { expiresIn: windowMs / 1_000 });
-      // A count above the one last seen is the same window. A lower or equal one means the counter
-      // was reset or decremented elsewhere (or replies crossed): read the end again.
-      if (count > cached.count) {
-        cached.count = count;
-        return { count: atLeastOne(count), resetAtMs: cached.resetAtMs };
-      }
-      return this.#remember(key, count, await this.#store.expiresIn(key));
+      // Promise chains rather than async functions: this is the path of most hits.
+      return this.#store.increment(key, options).then((count) => {
+        // A count above the one last seen is the same window. A lower or equal one means the
+        // counter was reset or decremented elsewhere (or replies crossed): read the end again.
+        if (count > cached.count) {
+          cached.count = count;
+          return { count: atLeastOne(count), resetAtMs: cached.resetAtMs };
+        }
+        return this.#store.expiresIn(key).then((seconds) => this.#remember(key, count, seconds));
+      });
     }
     // Both calls in one tick: the Redis-protocol stores send them in one write, in this order.
-    const [count, seconds] = await Promise.all([
-      this.#store.increment(key, { expiresIn: windowMs / 1_000 }),
-      this.#store.expiresIn(key),
-    ]);
-    // null: the read ran before the increment created the counter (a store that does not keep the
-    // order of concurrent calls, such as the file store), or the counter is already gone.
-    return this.#remember(key, count, seconds ?? (await this.#store.expiresIn(key)));
+    return Promise.all([this.#store.increment(key, options), this.#store.expiresIn(key)]).then(([count, seconds]) =>
+      // null: the read ran before the increment created the counter (a store that does not keep
+      // the order of concurrent calls, such as the file store), or the counter is already gone.
+      seconds === null ? this.#store.expiresIn(key).then((again) => this.#remember(key, count, again)) : this.#remember(key, count, seconds),
+    );
   }
 
   /** The live counter of `key`, or null when there is none. */
@@ -112,6 +114,12 @@ export class WindowCounters {
   async reset(key: string): Promise<void> {
     this.#windows.delete(key);
     await this.#store.delete(key);
+  }
+
+  /** The options of a hit's increment, made once per window length in a row. */
+  #incrementOptions(windowMs: number): { expiresIn: number } {
+    if (this.#lastOptions?.windowMs !== windowMs) this.#lastOptions = { windowMs, options: { expiresIn: windowMs / 1_000 } };
+    return this.#lastOptions.options;
   }
 
   #remember(key: string, count: number, seconds: number | null): WindowState {
