@@ -141,7 +141,11 @@ async function runGroup(group: "memory" | "redis", contenders: HitContender[], o
 
 const integer = (value: number) => Math.round(value).toLocaleString("en-US");
 
-/** The rows as a Markdown table with each Stowage row's median per-round ratio to its peer (target ≥ 1.0×). */
+/**
+ * The rows as a Markdown table with each Stowage row's median per-round ratio to its peer. The
+ * issue's target, at least 1.0× rate-limit-redis, applies to the Redis rows; the memory rows
+ * compare a store of bytes through the Store contract with a Map of numbers, for information.
+ */
 export function rateLimitTable(rows: readonly RateLimitRow[]): { markdown: string; meets: number; misses: number } {
   let meets = 0;
   let misses = 0;
@@ -149,7 +153,8 @@ export function rateLimitTable(rows: readonly RateLimitRow[]): { markdown: strin
   for (const row of rows) {
     const peer = rows.find((other) => other.group === row.group && other.workload === row.workload && other.role === "peer");
     const ratio = row.role === "stowage" && peer ? roundRatio(row.opsPerSecond, peer.opsPerSecond) : NaN;
-    const verdict = Number.isFinite(ratio) ? (ratio >= 1 ? "meets" : "**misses**") : "";
+    const targeted = row.group === "redis" && Number.isFinite(ratio);
+    const verdict = targeted ? (ratio >= 1 ? "meets" : "**misses**") : "";
     if (verdict === "meets") meets++;
     if (verdict === "**misses**") misses++;
     const cells = [
@@ -159,7 +164,7 @@ export function rateLimitTable(rows: readonly RateLimitRow[]): { markdown: strin
       median(row.p50Micros).toFixed(1),
       median(row.p99Micros).toFixed(1),
       Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : "",
-      Number.isFinite(ratio) ? "≥ 1.0×" : "",
+      targeted ? "≥ 1.0×" : "",
       verdict,
     ];
     lines.push(`| ${cells.join(" | ")} |`);
