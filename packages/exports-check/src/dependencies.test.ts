@@ -52,6 +52,10 @@ describe("what each network store installs", () => {
     expect(names.has("iovalkey")).toBe(false);
   });
 
+  test("@stowage/rate-limit brings core and no framework", () => {
+    expect([...installedWith("@stowage/rate-limit")].sort()).toEqual(["@stowage/core", "@stowage/rate-limit"]);
+  });
+
   test("@stowage/core has no runtime dependencies", () => {
     expect([...installedWith("@stowage/core")]).toEqual(["@stowage/core"]);
   });
