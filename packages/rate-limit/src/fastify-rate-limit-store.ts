@@ -78,8 +78,7 @@ export function fastifyRateLimitStore(options: FastifyRateLimitStoreOptions): Fa
     incr(key: string, callback: FastifyRateLimitCallback, timeWindow: number): void {
       settle(callback, async () => {
         const windowMs = durationToMilliseconds(timeWindow / 1_000, "timeWindow");
-        const { count, resetAtMs } = await counters.hit(counterKey(this.#prefix, windowMs, key), windowMs);
-        return { current: count, ttl: Math.max(0, resetAtMs - Date.now()) };
+        return counters.hit(counterKey(this.#prefix, windowMs, key), windowMs, (count, resetAtMs) => ({ current: count, ttl: Math.max(0, resetAtMs - Date.now()) }));
       });
     }
 

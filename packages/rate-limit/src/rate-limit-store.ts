@@ -26,6 +26,10 @@ export interface ClientRateLimitInfo {
   resetTime: Date | undefined;
 }
 
+function toClientInfo(count: number, resetAtMs: number): ClientRateLimitInfo {
+  return { totalHits: count, resetTime: new Date(resetAtMs) };
+}
+
 /**
  * An express-rate-limit `Store` (and a hono-rate-limiter one: the interface is the same) on any
  * Stowage store: `rateLimit({ windowMs, limit, store: new RateLimitStore({ registry }) })`.
@@ -79,7 +83,7 @@ export class RateLimitStore {
    */
   increment(key: string): Promise<ClientRateLimitInfo> {
     try {
-      return this.#counters.hit(this.#key(key), this.#windowMs!).then(({ count, resetAtMs }) => ({ totalHits: count, resetTime: new Date(resetAtMs) }));
+      return this.#counters.hit(this.#key(key), this.#windowMs!, toClientInfo);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -78,7 +78,7 @@ export class RateLimiter {
    *   denies a hit it could not count.
    */
   async hit(id: string): Promise<RateLimitResult> {
-    return this.#result(await this.#counters.hit(this.#key(id), this.windowMs));
+    return this.#counters.hit(this.#key(id), this.windowMs, (count, resetAtMs) => this.#result({ count, resetAtMs }));
   }
 
   /**

@@ -52,8 +52,12 @@ export class WindowCounters {
     this.#store = store;
   }
 
-  /** Counts one hit on `key`, creating its counter with a window of `windowMs` if none is live. */
-  hit(key: string, windowMs: number): Promise<WindowState> {
+  /**
+   * Counts one hit on `key`, creating its counter with a window of `windowMs` if none is live,
+   * and resolves what `shape` makes of the count and the window's end (shaping here saves the
+   * caller a promise step on every hit).
+   */
+  hit<T>(key: string, windowMs: number, shape: (count: number, resetAtMs: number) => T): Promise<T> {
     const options = this.#incrementOptions(windowMs);
     const cached = this.#windows.get(key);
     if (cached !== undefined && cached.resetAtMs - Date.now() > Math.min(TRUST_MARGIN_MS, windowMs / 4)) {
@@ -63,16 +67,16 @@ export class WindowCounters {
         // counter was reset or decremented elsewhere (or replies crossed): read the end again.
         if (count > cached.count) {
           cached.count = count;
-          return { count: atLeastOne(count), resetAtMs: cached.resetAtMs };
+          return shape(atLeastOne(count), cached.resetAtMs);
         }
-        return this.#store.expiresIn(key).then((seconds) => this.#remember(key, count, seconds));
+        return this.#store.expiresIn(key).then((seconds) => this.#remember(key, count, seconds, shape));
       });
     }
     // Both calls in one tick: the Redis-protocol stores send them in one write, in this order.
     return Promise.all([this.#store.increment(key, options), this.#store.expiresIn(key)]).then(([count, seconds]) =>
       // null: the read ran before the increment created the counter (a store that does not keep
       // the order of concurrent calls, such as the file store), or the counter is already gone.
-      seconds === null ? this.#store.expiresIn(key).then((again) => this.#remember(key, count, again)) : this.#remember(key, count, seconds),
+      seconds === null ? this.#store.expiresIn(key).then((again) => this.#remember(key, count, again, shape)) : this.#remember(key, count, seconds, shape),
     );
   }
 
@@ -122,15 +126,15 @@ export class WindowCounters {
     return this.#lastOptions.options;
   }
 
-  #remember(key: string, count: number, seconds: number | null): WindowState {
+  #remember<T>(key: string, count: number, seconds: number | null, shape: (count: number, resetAtMs: number) => T): T {
     const now = Date.now();
     this.#windows.delete(key);
     // No expiry left: the counter ended (or was reset) right after this hit, so its window is over.
-    if (seconds === null) return { count: atLeastOne(count), resetAtMs: now };
+    if (seconds === null) return shape(atLeastOne(count), now);
     const resetAtMs = now + seconds * 1_000;
     if (this.#windows.size >= CACHED_WINDOWS) this.#windows.delete(this.#windows.keys().next().value!);
     this.#windows.set(key, { resetAtMs, count });
-    return { count: atLeastOne(count), resetAtMs };
+    return shape(atLeastOne(count), resetAtMs);
   }
 }
 
