@@ -39,8 +39,8 @@ const TRANSIENT_SECONDS = 0.001;
  * counter with the window as its expiry, and later hits never extend it (the contract keeps a
  * live entry's expiry exactly). Each hit is one atomic `increment`, so a limit holds exactly
  * across processes. The window's end comes from the counter's real expiry: the first time this
- * process sees a window it asks `expiresIn` in the same tick as the `increment` (one round trip
- * on Redis and Valkey, whose stores send both in one write), then remembers the end, so the
+ * process sees a window it asks `expiresIn` in the same tick as the `increment` (pipelined on
+ * Redis and Valkey: both leave before either reply, one round trip), then remembers the end, so the
  * hits after it cost the `increment` alone.
  */
 export class WindowCounters {
@@ -72,7 +72,8 @@ export class WindowCounters {
         return this.#store.expiresIn(key).then((seconds) => this.#remember(key, count, seconds, shape));
       });
     }
-    // Both calls in one tick: the Redis-protocol stores send them in one write, in this order.
+    // Both calls in one tick: the Redis-protocol stores send them on one connection, in this
+    // order, without waiting for the first reply.
     return Promise.all([this.#store.increment(key, options), this.#store.expiresIn(key)]).then(([count, seconds]) =>
       // null: the read ran before the increment created the counter (a store that does not keep
       // the order of concurrent calls, such as the file store), or the counter is already gone.
