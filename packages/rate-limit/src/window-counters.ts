@@ -74,11 +74,17 @@ export class WindowCounters {
     }
     // Both calls in one tick: the Redis-protocol stores send them on one connection, in this
     // order, without waiting for the first reply.
-    return Promise.all([this.#store.increment(key, options), this.#store.expiresIn(key)]).then(([count, seconds]) =>
-      // null: the read ran before the increment created the counter (a store that does not keep
-      // the order of concurrent calls, such as the file store), or the counter is already gone.
-      seconds === null ? this.#store.expiresIn(key).then((again) => this.#remember(key, count, again, shape)) : this.#remember(key, count, seconds, shape),
-    );
+    const sent = Date.now();
+    return Promise.all([this.#store.increment(key, options), this.#store.expiresIn(key)]).then(([count, seconds]) => {
+      // A store that does not keep the order of concurrent calls (the file store) may have read
+      // before the increment: nothing yet (null), or a previous window that ended before the
+      // increment started this one (so it had no more time left than the pair took). Read again
+      // after the increment then; it costs a read only when a window ends around a hit.
+      if (seconds === null || seconds * 1_000 <= Date.now() - sent) {
+        return this.#store.expiresIn(key).then((again) => this.#remember(key, count, again, shape));
+      }
+      return this.#remember(key, count, seconds, shape);
+    });
   }
 
   /** The live counter of `key`, or null when there is none. */
