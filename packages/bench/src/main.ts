@@ -7,9 +7,10 @@ import { fileSuite } from "./file-contenders.js";
 import { measureMemoryPerEntry } from "./memory-per-entry.js";
 import { memorySuite } from "./memory-contenders.js";
 import { parseBenchOptions, UsageError } from "./options.js";
-import { runRateLimitBench } from "./rate-limit-bench.js";
+import { rateLimitBench as runRateLimitBench } from "./rate-limit-bench.js";
 import { redisSuite } from "./redis-contenders.js";
 import { runBench } from "./run-bench.js";
+import { runSessionsBench } from "./sessions-bench.js";
 import { valkeySuite } from "./valkey-contenders.js";
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -18,15 +19,9 @@ async function main(argv: readonly string[]): Promise<void> {
   const log = (line: string) => process.stderr.write(`bench [${((performance.now() - started) / 1_000).toFixed(1)} s]: ${line}\n`);
   const suites: Partial<Record<Backend, () => Promise<BackendSuite>>> = { memory: memorySuite, file: fileSuite, redis: redisSuite, valkey: valkeySuite };
   try {
-    const report = await runBench(options, { suites, measureMemory: measureMemoryPerEntry, log });
-    // The rate-limit suite (its own section, after the backends): memory and Redis, as --only selects.
-    const groups = (["memory", "redis"] as const).filter((group) => options.backends.includes(group));
-    const rateLimit = options.workloads.includes("rate-limit") && groups.length > 0
-      ? await runRateLimitBench({ rounds: options.rounds, ops: options.ops, inFlight: options.inFlight, groups, log })
-      : undefined;
+    const report = await runBench(options, { suites, integrations: { sessions: runSessionsBench, "rate-limit": runRateLimitBench }, measureMemory: measureMemoryPerEntry, log });
     const sizes = options.quick ? "quick sizes" : "full sizes";
-    const rateLimitSection = rateLimit ? `\n${rateLimit.markdown}\n\nRate-limit targets: ${rateLimit.meets} met, ${rateLimit.misses} missed.\n` : "";
-    process.stdout.write(`# Stowage bench (${sizes}, ${options.rounds} rounds, medians)\n\n${describeEnvironment(import.meta.url)}\n\n${report.markdown}${rateLimitSection}`);
+    process.stdout.write(`# Stowage bench (${sizes}, ${options.rounds} rounds, medians)\n\n${describeEnvironment(import.meta.url)}\n\n${report.markdown}`);
   } finally {
     log(`done in ${((performance.now() - started) / 1_000).toFixed(1)} s`);
   }

@@ -11,6 +11,8 @@ import { Redis } from "ioredis";
 import { RedisStore as RateLimitRedisStore, type RedisReply } from "rate-limit-redis";
 import { closeAll } from "./contender.js";
 import { rotate, roundRatio } from "./harness.js";
+import { integer, micros, ratioText, table, type Verdict } from "./report.js";
+import type { IntegrationSuite } from "./run-bench.js";
 import { median, quantile } from "./stats.js";
 
 /** Something that counts hits per id: an express-rate-limit `Store` seen through `increment`. */
@@ -47,8 +49,8 @@ export interface RateLimitBenchOptions {
 
 /** The window every contender counts in: long enough that no window ends during a run. */
 const WINDOW = { windowMs: 10 * 60_000 } as Options;
-/** Distinct ids per round: each gets ops / IDS hits, so a tenth of the hits start a window. */
-const IDS = 1_000;
+/** Hits per id and round: a tenth of the hits start a window, whatever the run's size. */
+const HITS_PER_ID = 10;
 
 function initialized<T extends { init?(options: Options): unknown }>(store: T): T {
   store.init?.(WINDOW);
@@ -88,19 +90,20 @@ function redisContenders(url: string): HitContender[] {
 }
 
 /**
- * `ops` hits, `inFlight` at a time, on ids `<round>:<n>` in turn; checks that every id ends with
+ * `ops` hits, `inFlight` at a time, on ids `<round>:<n>` in turn (ten hits each); checks that every id ends with
  * exactly the hits it got.
  *
  * @throws Error when a contender miscounts.
  */
 async function measure(contender: HitContender, round: string, ops: number, inFlight: number) {
-  const ids = Array.from({ length: IDS }, (_, n) => `${round}:${n}`);
+  const idCount = Math.max(1, Math.floor(ops / HITS_PER_ID));
+  const ids = Array.from({ length: idCount }, (_, n) => `${round}:${n}`);
   const highest = new Map<string, number>();
   const samples = new Float64Array(ops);
   let next = 0;
   const lane = async () => {
     for (let index = next++; index < ops; index = next++) {
-      const id = ids[index % IDS]!;
+      const id = ids[index % idCount]!;
       const started = performance.now();
       const count = await contender.hit(id);
       samples[index] = performance.now() - started;
@@ -111,7 +114,7 @@ async function measure(contender: HitContender, round: string, ops: number, inFl
   await Promise.all(Array.from({ length: Math.min(inFlight, ops) }, lane));
   const elapsed = performance.now() - started;
   for (const [n, id] of ids.entries()) {
-    const expected = Math.floor(ops / IDS) + (n < ops % IDS ? 1 : 0);
+    const expected = Math.floor(ops / idCount) + (n < ops % idCount ? 1 : 0);
     if ((highest.get(id) ?? 0) !== expected) throw new Error(`${contender.name} counted ${highest.get(id) ?? 0} hits for ${id}, expected ${expected}`);
   }
   const sorted = samples.sort();
@@ -124,7 +127,7 @@ async function runGroup(group: "memory" | "redis", contenders: HitContender[], o
   for (const [workload, inFlight] of [["sequential", 1], [`${options.inFlight} in flight`, options.inFlight]] as const) {
     options.log(`rate-limit ${group}: ${workload}, ${ops} hits x ${options.rounds} rounds`);
     const byContender = new Map(contenders.map((contender) => [contender, { opsPerSecond: [] as number[], p50Micros: [] as number[], p99Micros: [] as number[] }]));
-    for (const contender of contenders) await measure(contender, `warm-${workload}`, Math.min(ops, 2 * IDS), inFlight);
+    for (const contender of contenders) await measure(contender, `warm-${workload}`, Math.min(ops, 2_000), inFlight);
     for (let round = 0; round < options.rounds; round++) {
       for (const contender of rotate(contenders, round)) {
         const figures = await measure(contender, `${workload}-${round}`, ops, inFlight);
@@ -139,47 +142,42 @@ async function runGroup(group: "memory" | "redis", contenders: HitContender[], o
   return rows;
 }
 
-const integer = (value: number) => Math.round(value).toLocaleString("en-US");
-
 /**
- * The rows as a Markdown table with each Stowage row's median per-round ratio to its peer. The
- * issue's target, at least 1.0× rate-limit-redis, applies to the Redis rows; the memory rows
- * compare a store of bytes through the Store contract with a Map of numbers, for information.
+ * The rows as a Markdown table with each Stowage row's median per-round ratio to its peer, and
+ * the verdicts. The issue's target, at least 1.0× rate-limit-redis, applies to the Redis rows;
+ * the memory rows compare a store of bytes through the Store contract with a Map of numbers, for
+ * information.
  */
-export function rateLimitTable(rows: readonly RateLimitRow[]): { markdown: string; meets: number; misses: number } {
-  let meets = 0;
-  let misses = 0;
-  const lines = ["| workload | contender | hits/s | p50 µs | p99 µs | × peer | target | verdict |", "|---|---|---|---|---|---|---|---|"];
-  for (const row of rows) {
+export function rateLimitTable(rows: readonly RateLimitRow[]): { markdown: string; verdicts: Verdict[] } {
+  const verdicts: Verdict[] = [];
+  const body = rows.map((row) => {
     const peer = rows.find((other) => other.group === row.group && other.workload === row.workload && other.role === "peer");
     const ratio = row.role === "stowage" && peer ? roundRatio(row.opsPerSecond, peer.opsPerSecond) : NaN;
-    const targeted = row.group === "redis" && Number.isFinite(ratio);
-    const verdict = targeted ? (ratio >= 1 ? "meets" : "**misses**") : "";
-    if (verdict === "meets") meets++;
-    if (verdict === "**misses**") misses++;
-    const cells = [
+    const verdict = row.group === "redis" && Number.isFinite(ratio) ? { text: `≥ 1.0× ${peer!.contender}: ${ratioText(ratio)}`, meets: ratio >= 1 } : undefined;
+    if (verdict) verdicts.push(verdict);
+    return [
       `${row.group}, ${row.workload}`,
       row.contender,
       integer(median(row.opsPerSecond)),
-      median(row.p50Micros).toFixed(1),
-      median(row.p99Micros).toFixed(1),
-      Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : "",
-      targeted ? "≥ 1.0×" : "",
-      verdict,
+      micros(median(row.p50Micros)),
+      micros(median(row.p99Micros)),
+      Number.isFinite(ratio) ? ratioText(ratio) : "",
+      verdict?.text ?? "",
+      verdict ? (verdict.meets ? "meets" : "**misses**") : "",
     ];
-    lines.push(`| ${cells.join(" | ")} |`);
-  }
+  });
   const notes = [...new Set(rows.flatMap((row) => row.notes.map((note) => `- ${row.contender}: ${note}`)))];
-  return { markdown: [lines.join("\n"), ...(notes.length > 0 ? [notes.join("\n")] : [])].join("\n\n"), meets, misses };
+  const header = ["workload", "contender", "hits/s", "p50 µs", "p99 µs", "× peer", "target", "verdict"];
+  return { markdown: [table(header, body), ...(notes.length > 0 ? [notes.join("\n")] : [])].join("\n\n"), verdicts };
 }
 
 /**
- * Runs the rate-limit suite and renders its section of the report. The Redis group starts a
- * server of its own and stops it, even when a workload fails.
+ * Runs the rate-limit suite (`--only rate-limit`, and part of every full run): the memory group,
+ * then the Redis group on a server of its own, which it stops even when a workload fails.
  *
  * @throws Error when a contender miscounts or a server cannot be started.
  */
-export async function runRateLimitBench(options: RateLimitBenchOptions): Promise<{ markdown: string; rows: RateLimitRow[]; meets: number; misses: number }> {
+export async function runRateLimitBench(options: RateLimitBenchOptions): Promise<{ markdown: string; rows: RateLimitRow[]; verdicts: Verdict[] }> {
   const rows: RateLimitRow[] = [];
   if (options.groups.includes("memory")) {
     const contenders = memoryContenders();
@@ -202,7 +200,11 @@ export async function runRateLimitBench(options: RateLimitBenchOptions): Promise
       await server.stop();
     }
   }
-  const table = rateLimitTable(rows);
-  const intro = `Hits per second through each store's \`increment\` (what the middleware calls per request), on ${IDS} ids in turn, a 10-minute window.`;
-  return { markdown: `## rate limiting\n\n${intro}\n\n${table.markdown}`, rows, meets: table.meets, misses: table.misses };
+  const { markdown, verdicts } = rateLimitTable(rows);
+  const intro = `Hits per second through each store's \`increment\` (what the middleware calls per request): ${HITS_PER_ID} hits per id in a 10-minute window, ids in turn, so a tenth of the hits start a window.`;
+  return { markdown: `## rate limiting\n\n${intro}\n\n${markdown}`, rows, verdicts };
 }
+
+/** The suite as the bench runs it, at the run's sizes. */
+export const rateLimitBench: IntegrationSuite = (options, log) =>
+  runRateLimitBench({ rounds: options.rounds, ops: { memory: options.ops.memory, redis: options.ops.redis }, inFlight: options.inFlight, groups: ["memory", "redis"], log });

@@ -52,6 +52,10 @@ describe("what each network store installs", () => {
     expect(names.has("iovalkey")).toBe(false);
   });
 
+  test("@stowage/sessions brings core only (express-session is an optional peer)", () => {
+    expect([...installedWith("@stowage/sessions")].sort()).toEqual(["@stowage/core", "@stowage/sessions"]);
+  });
+
   test("@stowage/rate-limit brings core and no framework", () => {
     expect([...installedWith("@stowage/rate-limit")].sort()).toEqual(["@stowage/core", "@stowage/rate-limit"]);
   });
