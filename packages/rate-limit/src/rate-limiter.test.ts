@@ -50,6 +50,16 @@ describe("hit", () => {
     expect(next.resetAt.getTime()).toBeGreaterThan(first.resetAt.getTime() + 300);
   });
 
+  test("past the 10,000 windows a limiter remembers, counts and window ends stay right", async () => {
+    const limiter = new RateLimiter({ store, limit: 5, window: "1m" });
+    const first = await limiter.hit("id-0");
+    for (let i = 1; i < 12_000; i++) await limiter.hit(`id-${i}`);
+    const again = await limiter.hit("id-0");
+    expect(again.count).toBe(2);
+    expect(Math.abs(again.resetAt.getTime() - first.resetAt.getTime())).toBeLessThan(50);
+    expect((await limiter.hit("id-11999")).count).toBe(2);
+  });
+
   test("every counter has an expiry", async () => {
     const limiter = new RateLimiter({ store, limit: 1, window: 30 });
     for (const id of ["a", "b", "c"]) for (let i = 0; i < 3; i++) await limiter.hit(id);
