@@ -15,7 +15,8 @@ import { entryKeyPrefix, entryMatchPattern, namespaceMatchPattern } from "./key-
 import { OperationDeadlines } from "./operation-deadlines.js";
 import type { RespClient, RespNodeClient } from "./resp-client.js";
 import { INCREMENT_REFUSED, SCRIPTS, runScript } from "./scripts.js";
-import { translateError } from "./translate-error.js";
+import { connectionFailureOf, describeConnectionFailure, watchConnection } from "./connection-watch.js";
+import { connectionError, translateError } from "./translate-error.js";
 
 /** The root namespace when none is given. */
 export const DEFAULT_NAMESPACE = "stowage";
@@ -90,7 +91,7 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
     } else {
       this.#client = checkClient(options?.client, this.description);
       this.#ownsClient = options.ownsClient === true;
-      if (this.#ownsClient) watchConnection(this.#client);
+      watchConnection(this.#client);
       const namespace = options.namespace === undefined ? DEFAULT_NAMESPACE : options.namespace;
       if (namespace !== null) assertValidNamespaceName(namespace, this.description);
       this.#path = namespace === null ? undefined : [namespace];
@@ -303,40 +304,24 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
 
   #newDeadlines(timeoutMs: number): OperationDeadlines {
     return new OperationDeadlines(timeoutMs, {
-      timeout: (operation) =>
-        new StoreUnavailableError({
-          store: this.description,
-          operation,
-          reason: `no answer within ${timeoutMs} ms`,
-          // Why the server did not answer, when the connection said so; else the timeout itself.
-          cause:
-            connectionFailures.get(this.#client)?.lastError ??
-            new Error(`The server did not answer ${operation} within ${timeoutMs} ms (operationTimeout).`),
-        }),
+      timeout: (operation) => {
+        const waited = `no answer within ${timeoutMs} ms`;
+        // Why the server did not answer, when the connection said so; else the timeout itself.
+        const failure = connectionFailureOf(this.#client);
+        if (failure) return connectionError(operation, this.description, `${waited}; the connection failed: ${describeConnectionFailure(failure)}`, failure.error);
+        const cause = new Error(`The server did not answer ${operation} within ${timeoutMs} ms (operationTimeout).`);
+        return new StoreUnavailableError({ store: this.description, operation, reason: waited, cause });
+      },
       error: (error, operation, key) =>
-        translateError(error, { operation, store: this.description, key, redisKey: key === undefined ? undefined : this.#prefix + key }),
+        translateError(error, {
+          operation,
+          store: this.description,
+          key,
+          redisKey: key === undefined ? undefined : this.#prefix + key,
+          connection: connectionFailureOf(this.#client),
+        }),
     });
   }
-}
-
-/** The latest connection failure of each client a store owns, until the client is ready again. */
-const connectionFailures = new WeakMap<object, { lastError: unknown }>();
-
-/**
- * Listens to the connection of a client the store owns. Without a listener, ioredis and iovalkey
- * print every failed reconnection as an unhandled error event; with this one, the latest failure
- * becomes the `cause` of the timeouts it produces, where the application sees it.
- */
-function watchConnection(client: RespClient): void {
-  if (connectionFailures.has(client)) return;
-  const watch: { lastError: unknown } = { lastError: undefined };
-  connectionFailures.set(client, watch);
-  client.on("error", (error) => {
-    watch.lastError = error;
-  });
-  client.on("ready", () => {
-    watch.lastError = undefined;
-  });
 }
 
 /** Sockets that sent a command this tick: false while only one went out, true once corked. */
