@@ -34,14 +34,14 @@ export interface RespStoreOptions<C extends RespClient = RespClient> {
    * it (see the key layout). `null` works on the bare keyspace: keys are stored exactly as given,
    * `deleteAll` and `withNamespace` refuse with `StoreConfigurationError`.
    */
-  namespace?: string | null;
+  namespace?: string | null | undefined;
   /** Whether `close()` closes the client too. Default false: the client stays open for its owner. */
-  ownsClient?: boolean;
+  ownsClient?: boolean | undefined;
   /**
    * How long any round trip may take before the operation rejects with
    * `StoreUnavailableError`: while the server is down, unreachable or not answering. Default 2 s.
    */
-  operationTimeout?: Duration;
+  operationTimeout?: Duration | undefined;
 }
 
 /** What `withNamespace` passes to the constructor of the same class. */
