@@ -123,8 +123,8 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
   protected readEntry(key: string, renewMs: number | undefined): Promise<Buffer | null> {
     const redisKey = this.#prefix + key;
     const client = this.#sender();
-    if (renewMs === undefined) return this.#run("get", key, client.getBuffer(redisKey));
-    return this.#run("get", key, runScript(client, SCRIPTS.getAndRenew, redisKey, renewMs) as Promise<Buffer | null>);
+    const command = renewMs === undefined ? client.getBuffer(redisKey) : (runScript(client, SCRIPTS.getAndRenew, redisKey, renewMs) as Promise<Buffer | null>);
+    return this.#deadlines.runMapped("get", key, command, ownValue);
   }
 
   protected writeEntry(key: string, value: Uint8Array, ttlMs: number | undefined): Promise<void> {
@@ -358,6 +358,20 @@ function ownBytes(value: Uint8Array): Buffer {
   const bytes = Buffer.allocUnsafe(value.byteLength);
   bytes.set(value);
   return bytes;
+}
+
+/**
+ * The value `get` returns, owning its memory. The client's reply can be a view into the socket
+ * chunk it arrived in, shared with other replies: the caller could then read or overwrite
+ * other entries' bytes through `value.buffer`, and keep the whole chunk alive. Such a reply is
+ * copied into an ArrayBuffer of its own (never Node's shared pool); one that already owns its
+ * whole ArrayBuffer is returned as it is, without a copy.
+ */
+export function ownValue(reply: Buffer | null): Buffer | null {
+  if (reply === null || (reply.byteOffset === 0 && reply.buffer.byteLength === reply.byteLength)) return reply;
+  const value = Buffer.allocUnsafeSlow(reply.byteLength);
+  reply.copy(value);
+  return value;
 }
 
 /**
