@@ -53,8 +53,8 @@ export class OperationDeadlines {
   }
 
   /**
-   * As {@link OperationDeadlines.run}, resolving to `map(reply)`: no promise more than `run`.
-   * `map` must not throw.
+   * As {@link OperationDeadlines.run}, resolving to `map(reply)`, or rejecting with what `map`
+   * throws (as it is, not passed through `failures.error`): no promise more than `run`.
    */
   runMapped<T, R>(operation: string, key: string | undefined, command: Promise<T>, map: (reply: T) => R): Promise<R> {
     return this.#run(operation, key, command, map);
@@ -73,7 +73,16 @@ export class OperationDeadlines {
       if (!this.#armed) this.#arm(this.#timeoutMs);
       command.then(
         (value) => {
-          if (this.#settle(pending)) resolve(map === false ? (value as unknown as R) : map === true ? (undefined as R) : map(value));
+          if (!this.#settle(pending)) return;
+          if (map === false) resolve(value as unknown as R);
+          else if (map === true) resolve(undefined as R);
+          else {
+            try {
+              resolve(map(value));
+            } catch (error) {
+              reject(error);
+            }
+          }
         },
         (error: unknown) => {
           if (this.#settle(pending)) reject(this.#failures.error(error, operation, key));

@@ -135,21 +135,21 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
     return this.#deadlines.runDiscarding("set", key, command);
   }
 
-  protected async incrementEntry(key: string, by: number, ttlMs: number | undefined): Promise<number> {
+  protected incrementEntry(key: string, by: number, ttlMs: number | undefined): Promise<number> {
     const command = runScript(this.#sender(), SCRIPTS.increment, this.#prefix + key, String(by), ttlMs ?? "");
-    const reply = await this.#run("increment", key, command);
-    // The new value's text, or an array saying why nothing changed.
-    if (Array.isArray(reply)) return this.#refusedIncrement(reply, key, by);
-    return Number((reply as Buffer).toString("latin1"));
+    // The reply is the new value's text, or an array saying why nothing changed.
+    return this.#deadlines.runMapped("increment", key, command, (reply) =>
+      Array.isArray(reply) ? this.#refusedIncrement(reply, key, by) : Number((reply as Buffer).toString("latin1")),
+    );
   }
 
-  protected async writeEntryIfAbsent(key: string, value: Uint8Array, ttlMs: number | undefined): Promise<boolean> {
+  protected writeEntryIfAbsent(key: string, value: Uint8Array, ttlMs: number | undefined): Promise<boolean> {
     const bytes = ownBytes(value);
     const redisKey = this.#prefix + key;
     const client = this.#sender();
     // SET NX answers OK when it wrote and nil when a live entry was there; an expired one counts as absent.
     const command = ttlMs === undefined ? client.set(redisKey, bytes, "NX") : client.set(redisKey, bytes, "PX", ttlMs, "NX");
-    return (await this.#run("setIfAbsent", key, command)) !== null;
+    return this.#deadlines.runMapped("setIfAbsent", key, command, wrote);
   }
 
   /**
@@ -182,12 +182,12 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
     return this.#deadlines.runDiscarding("delete", key, this.#sender().unlink(this.#prefix + key));
   }
 
-  protected async hasEntry(key: string): Promise<boolean> {
-    return (await this.#run("exists", key, this.#sender().exists(this.#prefix + key))) > 0;
+  protected hasEntry(key: string): Promise<boolean> {
+    return this.#deadlines.runMapped("exists", key, this.#sender().exists(this.#prefix + key), (count) => count > 0);
   }
 
-  protected async entryTtl(key: string): Promise<number | null> {
-    return ttlFromPttl(await this.#run("expiresIn", key, this.#sender().pttl(this.#prefix + key)));
+  protected entryTtl(key: string): Promise<number | null> {
+    return this.#deadlines.runMapped("expiresIn", key, this.#sender().pttl(this.#prefix + key), ttlFromPttl);
   }
 
   protected async deleteAllEntries(): Promise<void> {
@@ -372,6 +372,11 @@ export function ownValue(reply: Buffer | null): Buffer | null {
   const value = Buffer.allocUnsafeSlow(reply.byteLength);
   reply.copy(value);
   return value;
+}
+
+/** Whether `SET ... NX` wrote: it answers OK, or nil when the key was taken. */
+function wrote(reply: unknown): boolean {
+  return reply !== null;
 }
 
 /**
