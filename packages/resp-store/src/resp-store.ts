@@ -370,7 +370,7 @@ function ownBytes(value: Uint8Array): Buffer {
 export function ownValue(reply: Buffer | null): Buffer | null {
   if (reply === null || (reply.byteOffset === 0 && reply.buffer.byteLength === reply.byteLength)) return reply;
   const value = Buffer.allocUnsafeSlow(reply.byteLength);
-  reply.copy(value);
+  value.set(reply);
   return value;
 }
 
