@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 
 /**
  * What installing a package brings along: the closure of its runtime dependencies and of its
- * peer dependencies (which npm 7+ installs, and which an application must have), resolved the
+ * required peer dependencies (which npm 7+ installs, and which an application must have), resolved the
  * way Node resolves them (node_modules folders from the package's real directory up), as an
  * application that installs the package from the registry would get them.
  */
@@ -26,8 +26,11 @@ function installedWith(name: string): Set<string> {
       dependencies?: Record<string, string>;
       optionalDependencies?: Record<string, string>;
       peerDependencies?: Record<string, string>;
+      peerDependenciesMeta?: Record<string, { optional?: boolean }>;
     };
-    for (const next of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies, ...manifest.peerDependencies })) {
+    // An optional peer (express-session for @stowage/sessions) is the application's choice, not brought along.
+    const peers = Object.keys(manifest.peerDependencies ?? {}).filter((peer) => manifest.peerDependenciesMeta?.[peer]?.optional !== true);
+    for (const next of [...Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }), ...peers]) {
       try {
         visit(next, directory);
       } catch (error) {
@@ -75,6 +78,10 @@ describe("what each network store installs", () => {
       ];
     const redisStore = dirname(require.resolve("@stowage/store-redis/package.json"));
     expect(pinnedBy("@stowage/resp-store", redisStore)).toBe(pinnedBy("ioredis", redisStore));
+  });
+
+  test("@stowage/sessions brings core only (express-session is an optional peer)", () => {
+    expect([...installedWith("@stowage/sessions")].sort()).toEqual(["@stowage/core", "@stowage/sessions"]);
   });
 
   test("@stowage/core has no runtime dependencies", () => {
