@@ -25,7 +25,17 @@ export interface Contender {
   get(key: string): Promise<unknown>;
   /** A view on namespace `name`; absent when the contender has no namespaces. */
   namespace?(name: string): NamespaceView;
+  /** The atomic operations, for the `increment` and `set-if-absent` workloads; absent when not measured. */
+  readonly atomic?: AtomicOperations;
   close(): Promise<void>;
+}
+
+/** What the `increment` and `set-if-absent` workloads call (see atomic-workloads.ts). */
+export interface AtomicOperations {
+  /** Adds 1 to the counter under `key`; an entry it creates expires after `ttlMs`. Resolves to the new value. */
+  increment(key: string, ttlMs: number): Promise<number>;
+  /** Writes `value` only when `key` holds nothing, expiring after `ttlMs`; resolves whether it wrote. */
+  setIfAbsent(key: string, value: Uint8Array, ttlMs: number): Promise<boolean>;
 }
 
 /** The backends the bench knows, in the order it runs them. */

@@ -5,7 +5,7 @@ export const INTEGRATIONS = ["sessions", "rate-limit"] as const;
 export type Integration = (typeof INTEGRATIONS)[number];
 
 /** The workloads, by the names `--workloads` takes. */
-export const WORKLOADS = ["sequential", "in-flight", "large", "expiry", "delete-all", "memory-per-entry"] as const;
+export const WORKLOADS = ["sequential", "in-flight", "large", "expiry", "increment", "set-if-absent", "delete-all", "memory-per-entry"] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 /** Sizes and selection of one bench run. */

@@ -96,6 +96,27 @@ describe("runBench on the file, Redis and Valkey contenders", () => {
   }, 120_000);
 });
 
+describe("runBench's atomic workloads on Redis and Valkey", () => {
+  it("measures increment and setIfAbsent of each store beside its raw floor, with the 0.9× target", async () => {
+    const options = parseBenchOptions(["--only", "redis,valkey", "--workloads", "increment,set-if-absent", "--ops", "40", "--rounds", "2"]);
+    const report = await runBench(options, { suites: { redis: redisSuite, valkey: valkeySuite }, log: () => {} });
+    const rows = report.phases.map((row) => `${row.backend} ${row.op}: ${row.contender}`);
+    expect(rows.sort()).toEqual(
+      [
+        "redis increment: RedisStore", "redis increment: ioredis (floor)", "redis setIfAbsent: RedisStore", "redis setIfAbsent: ioredis (floor)",
+        "valkey increment: ValkeyStore", "valkey increment: iovalkey (floor)", "valkey setIfAbsent: ValkeyStore", "valkey setIfAbsent: iovalkey (floor)",
+      ].sort(),
+    );
+    for (const store of ["RedisStore", "ValkeyStore"]) {
+      for (const title of ["increment, 60 s expiry on create", "setIfAbsent of a free key, 60 s expiry"]) {
+        const [cells] = rowsStartingWith(report.markdown, title).filter((row) => row[2] === store);
+        expect(cells?.[7]).toMatch(/^≥ 0\.9× raw client: \d+\.\d\d×$/);
+      }
+    }
+    expect(report.meets + report.misses).toBe(4);
+  }, 120_000);
+});
+
 describe("parseBenchOptions", () => {
   it("takes sizes and selections, and ignores the -- that turbo passes through", () => {
     const options = parseBenchOptions(["--", "--quick", "--ops=300", "--rounds", "4", "--only", "redis,memory"]);

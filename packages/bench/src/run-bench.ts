@@ -1,3 +1,4 @@
+import { runAtomicWorkloads } from "./atomic-workloads.js";
 import type { Backend, BackendSuite } from "./contender.js";
 import { runDeleteAll, runThroughput, type DeleteAllResult, type PhaseResult, type ThroughputWorkload } from "./harness.js";
 import type { BenchOptions, Integration } from "./options.js";
@@ -77,6 +78,7 @@ export async function runBench(options: BenchOptions, environment: BenchEnvironm
         backendPhases.push(...(await runThroughput(suite, workload, options.rounds)));
         await suite.reset();
       }
+      backendPhases.push(...(await runAtomicWorkloads(suite, options, environment.log)));
       if (backendPhases.length > 0) parts.push(throughputTable(backendPhases));
       phases.push(...backendPhases);
       if (options.workloads.includes("delete-all")) {
