@@ -1,0 +1,274 @@
+import { InvalidArgumentError, StoreConfigurationError, type NamespacedStore } from "@stowage/core";
+import { inBatches } from "./batches.js";
+import { iteratorKey, locateKey, toNamespace, type LocatedKey } from "./keyv-keys.js";
+
+/** Options of {@link KeyvStowage}. */
+export interface KeyvStowageOptions {
+  /**
+   * Whether the adapter owns the store: `disconnect()` (Keyv's and cache-manager's) then closes
+   * it. Default false: the store, and its connection, stay open for the rest of the application.
+   */
+  ownsStore?: boolean | undefined;
+}
+
+// Keyv's listeners take whatever the adapter emits.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Listener = (...args: any[]) => void;
+
+/** How many keys the iterator reads, and a namespace-less clear() deletes, at once. */
+const BATCH = 64;
+
+const utf8 = new TextDecoder();
+
+/**
+ * A Keyv storage adapter over any Stowage store: `new Keyv({ store: new KeyvStowage(store) })`,
+ * and through Keyv cache-manager and NestJS's cache module, keep their entries in memory, files,
+ * Redis or Valkey with Stowage's namespaces and expiry.
+ *
+ * Keyv's namespace `N` (its default `keyv` included) is `store.withNamespace(N)`; a Keyv without
+ * a namespace uses the store itself. The namespace of each call is read from the `N:` prefix
+ * Keyv puts on every key, so several Keyv instances on one adapter stay apart even though Keyv
+ * keeps a single, mutable `namespace` on the adapter. Keyv's TTL (milliseconds) becomes the
+ * entry's expiry in the store (a Redis key has a PTTL); values are the strings Keyv serialized,
+ * stored as UTF-8.
+ *
+ * Every failure rejects (Keyv decides what to throw) and is also emitted as an `'error'` event;
+ * the Stowage errors (`StoreUnavailableError`, `StoreClosedError`, ...) arrive unchanged.
+ */
+export class KeyvStowage {
+  /**
+   * What Keyv reads from an adapter. Keyv 5.6 uses an adapter's `iterator` only for the dialects
+   * it lists; every Stowage store lists its keys, so the adapter declares the `redis` dialect,
+   * whose shape (strings under `namespace:key`) it shares. Keyv reads nothing else from it.
+   */
+  // The name is Keyv's (the style guide's `options` cannot apply); its type for it is `any`,
+  // and tests and plugins write options into it.
+  // eslint-disable-next-line id-denylist, @typescript-eslint/no-explicit-any
+  readonly opts: Record<string, any> = { dialect: "redis", url: "stowage://" };
+  /** The store this adapter was built on. */
+  readonly store: NamespacedStore;
+  readonly #ownsStore: boolean;
+  readonly #views = new Map<string, NamespacedStore>();
+  readonly #listeners = new Map<string, Listener[]>();
+  /** Every namespace a Keyv gave this adapter (undefined for none), to tell them apart. */
+  readonly #assigned = new Set<string | undefined>();
+  readonly #known = new Set<string>();
+  #namespace: string | undefined;
+
+  /**
+   * @param store - any Stowage store (a root or a namespace view); Keyv namespaces become its
+   *   child namespaces.
+   * @throws InvalidArgumentError when `store` is not a Stowage store (no `withNamespace`).
+   */
+  constructor(store: NamespacedStore, options: KeyvStowageOptions = {}) {
+    if (typeof store !== "object" || store === null || typeof (store as Partial<NamespacedStore>).withNamespace !== "function") {
+      throw new InvalidArgumentError({ argument: "store", value: store, expected: "a Stowage store (a NamespacedStore, such as a MemoryStore or RedisStore)", store: "KeyvStowage" });
+    }
+    this.store = store;
+    this.#ownsStore = options.ownsStore === true;
+  }
+
+  /**
+   * The namespace Keyv last gave this adapter (Keyv sets it on construction and whenever its
+   * own `namespace` changes). Operations on keys take their namespace from the key's prefix
+   * instead; `clear()` and the iterator use this one.
+   */
+  get namespace(): string | undefined {
+    return this.#namespace;
+  }
+
+  set namespace(value: string | undefined) {
+    const namespace = toNamespace(value);
+    this.#namespace = namespace;
+    this.#assigned.add(namespace);
+    if (namespace !== undefined) this.#known.add(namespace);
+  }
+
+  /** The value of `key`, or undefined when it is missing or expired. */
+  get(key: string): Promise<string | undefined> {
+    return this.#run(async () => {
+      const located = this.#locate(key);
+      const bytes = await this.#view(located).get(located.key);
+      return bytes === null ? undefined : utf8.decode(bytes);
+    });
+  }
+
+  /** The values of `keys`, in order; undefined for each missing or expired one. */
+  getMany(keys: string[]): Promise<Array<string | undefined>> {
+    return this.#run(async () => {
+      const values = await Promise.all(keys.map((key) => {
+        const located = this.#locate(key);
+        return this.#view(located).get(located.key);
+      }));
+      return values.map((bytes) => (bytes === null ? undefined : utf8.decode(bytes)));
+    });
+  }
+
+  /**
+   * Stores `value` (the string Keyv serialized, kept as UTF-8) under `key`. `ttl` is in
+   * milliseconds and becomes the entry's expiry in the store; undefined or 0 (Keyv's "no TTL")
+   * stores it without expiry.
+   *
+   * @throws InvalidArgumentError (as a rejection) when `ttl` is not a positive finite number,
+   *   or `value` is neither a string nor bytes.
+   */
+  set(key: string, value: string | Uint8Array, ttl?: number): Promise<boolean> {
+    return this.#run(async () => {
+      const located = this.#locate(key);
+      const view = this.#view(located);
+      if (ttl === undefined || ttl === null || ttl === 0) {
+        await view.set(located.key, value);
+      } else {
+        if (typeof ttl !== "number" || !Number.isFinite(ttl) || ttl < 0) {
+          throw new InvalidArgumentError({ argument: "ttl", value: ttl, expected: "milliseconds as a positive finite number, or undefined for no expiry", store: "KeyvStowage" });
+        }
+        await view.set(located.key, value, { expiresIn: ttl / 1_000 });
+      }
+      return true;
+    });
+  }
+
+  /**
+   * Removes `key`; resolves whether it held a live entry. The check and the removal are sent
+   * together (one round trip on Redis) but are two operations: when several processes delete
+   * one key at the same moment, more than one of them can resolve true.
+   */
+  delete(key: string): Promise<boolean> {
+    return this.#run(() => {
+      const located = this.#locate(key);
+      return this.#deleteLocated(located);
+    });
+  }
+
+  /** Removes `keys`; resolves whether at least one of them held a live entry. */
+  deleteMany(keys: string[]): Promise<boolean> {
+    return this.#run(async () => {
+      const deleted = await Promise.all(keys.map((key) => this.#deleteLocated(this.#locate(key))));
+      return deleted.some(Boolean);
+    });
+  }
+
+  /** Whether `key` holds a live entry. */
+  has(key: string): Promise<boolean> {
+    return this.#run(() => {
+      const located = this.#locate(key);
+      return this.#view(located).exists(located.key);
+    });
+  }
+
+  /** Whether each of `keys` holds a live entry, in order. */
+  hasMany(keys: string[]): Promise<boolean[]> {
+    return this.#run(() => Promise.all(keys.map((key) => {
+      const located = this.#locate(key);
+      return this.#view(located).exists(located.key);
+    })));
+  }
+
+  /**
+   * Removes every entry of the current Keyv namespace: `store.withNamespace(N).deleteAll()`,
+   * which never touches another namespace (not even `cache2` next to `cache`) nor the store's
+   * own entries. Without a namespace it removes the store's own entries, one by one through
+   * `keys()`, and leaves its child namespaces (other Keyv instances' entries) alone.
+   *
+   * @throws StoreConfigurationError (as a rejection) when Keyv instances with different
+   *   namespaces share this adapter: Keyv calls `clear()` without saying which instance asks,
+   *   so the adapter refuses rather than clearing another one's entries. Give each Keyv its own
+   *   `KeyvStowage` (they can share one store).
+   */
+  clear(): Promise<void> {
+    return this.#run(async () => {
+      if ((this.#listeners.get("error")?.length ?? 0) > 1 && this.#assigned.size > 1) {
+        const names = [...this.#assigned].map((name) => (name === undefined ? "(none)" : JSON.stringify(name))).join(", ");
+        throw new StoreConfigurationError(
+          `clear() is ambiguous: Keyv instances with the namespaces ${names} share this adapter, and Keyv does not say which one clears. ` +
+            "Give each Keyv its own KeyvStowage (they can share one store).",
+          { store: "KeyvStowage" },
+        );
+      }
+      const namespace = this.#namespace;
+      if (namespace !== undefined) return this.#view({ namespace, key: "" }).deleteAll();
+      for await (const keys of inBatches(this.store.keys(), BATCH)) await Promise.all(keys.map((key) => this.store.delete(key)));
+    });
+  }
+
+  /**
+   * The live entries of `namespace` (Keyv passes its current one) as `[key, value]` pairs, keys
+   * in the `namespace:key` form Keyv strips again, through the store's `keys()`: in batches,
+   * never the whole namespace in memory, never a child namespace's entries.
+   */
+  async *iterator(namespace?: string): AsyncGenerator<[string, string], void, undefined> {
+    const name = toNamespace(namespace);
+    try {
+      const view = this.#view({ namespace: name, key: "" });
+      for await (const keys of inBatches(view.keys(), BATCH)) {
+        const values = await Promise.all(keys.map((key) => view.get(key)));
+        for (const [index, key] of keys.entries()) {
+          const bytes = values[index];
+          // A key deleted or expired since it was listed is skipped.
+          if (bytes) yield [iteratorKey(name, key), utf8.decode(bytes)];
+        }
+      }
+    } catch (error) {
+      this.#emit("error", error);
+      throw error;
+    }
+  }
+
+  /** Closes the store when the adapter owns it (`ownsStore: true`); otherwise leaves it open. */
+  disconnect(): Promise<void> {
+    return this.#run(async () => {
+      if (this.#ownsStore) await this.store.close();
+    });
+  }
+
+  /** Adds a listener: the adapter emits `'error'` with each failure (Keyv relays them). */
+  on(event: string, listener: Listener): this {
+    const listeners = this.#listeners.get(event);
+    if (listeners) listeners.push(listener);
+    else this.#listeners.set(event, [listener]);
+    return this;
+  }
+
+  /** Removes a listener added with {@link KeyvStowage.on}. */
+  off(event: string, listener: Listener): this {
+    const listeners = this.#listeners.get(event);
+    const index = listeners?.indexOf(listener) ?? -1;
+    if (index >= 0) listeners!.splice(index, 1);
+    return this;
+  }
+
+  #emit(event: string, ...args: unknown[]): void {
+    for (const listener of [...(this.#listeners.get(event) ?? [])]) listener(...args);
+  }
+
+  /** Runs `operation`, emitting its failure as an `'error'` event before rejecting with it. */
+  async #run<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      this.#emit("error", error);
+      throw error;
+    }
+  }
+
+  #locate(key: string): LocatedKey {
+    if (typeof key !== "string") {
+      throw new InvalidArgumentError({ argument: "key", value: key, expected: "a string", store: "KeyvStowage" });
+    }
+    return locateKey(key, this.#namespace, this.#known);
+  }
+
+  /** The store view of a Keyv namespace, made once. */
+  #view(located: LocatedKey): NamespacedStore {
+    if (located.namespace === undefined) return this.store;
+    let view = this.#views.get(located.namespace);
+    if (!view) this.#views.set(located.namespace, (view = this.store.withNamespace(located.namespace)));
+    return view;
+  }
+
+  async #deleteLocated(located: LocatedKey): Promise<boolean> {
+    const view = this.#view(located);
+    const [existed] = await Promise.all([view.exists(located.key), view.delete(located.key)]);
+    return existed;
+  }
+}
