@@ -129,9 +129,10 @@ export class KeyvStowage {
   }
 
   /**
-   * Removes `key`; resolves whether it held a live entry. The check and the removal are sent
-   * together (one round trip on Redis) but are two operations: when several processes delete
-   * one key at the same moment, more than one of them can resolve true.
+   * Removes `key`; resolves whether it held a live entry. The store's contract has no atomic
+   * "delete and tell", so this is `exists` then `delete`: when several callers or processes
+   * delete one key at the same moment, more than one of them can resolve true (the entry is
+   * gone either way).
    */
   delete(key: string): Promise<boolean> {
     return this.#run(() => {
@@ -268,7 +269,10 @@ export class KeyvStowage {
 
   async #deleteLocated(located: LocatedKey): Promise<boolean> {
     const view = this.#view(located);
-    const [existed] = await Promise.all([view.exists(located.key), view.delete(located.key)]);
-    return existed;
+    // In this order, one after the other: sent together, a file store may unlink before it looks.
+    // A key found missing is left alone (as if deleted just before a concurrent set).
+    if (!(await view.exists(located.key))) return false;
+    await view.delete(located.key);
+    return true;
   }
 }
