@@ -1,5 +1,8 @@
-/** Which part a contender plays in a comparison. */
-export type ContenderRole = "floor" | "stowage" | "peer";
+/**
+ * Which part a contender plays in a comparison. An `adapter` is a Stowage store behind another
+ * library's interface (Keyv through KeyvStowage), measured against that library's own backend.
+ */
+export type ContenderRole = "floor" | "stowage" | "peer" | "adapter";
 
 /** One namespace of a contender, for the `deleteAll` workload. */
 export interface NamespaceView {
@@ -25,6 +28,8 @@ export interface Contender {
   get(key: string): Promise<unknown>;
   /** A view on namespace `name`; absent when the contender has no namespaces. */
   namespace?(name: string): NamespaceView;
+  /** The bytes the backend holds for the value of `key` (a Redis STRLEN); absent where not measured. */
+  storedBytes?(key: string): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -20,6 +20,15 @@ const BATCH = 64;
 
 const utf8 = new TextDecoder();
 
+/** What Keyv expects back from a read: the string, or undefined for a missing entry. */
+function toText(bytes: Uint8Array | null): string | undefined {
+  return bytes === null ? undefined : utf8.decode(bytes);
+}
+
+function written(): boolean {
+  return true;
+}
+
 /**
  * A Keyv storage adapter over any Stowage store: `new Keyv({ store: new KeyvStowage(store) })`,
  * and through Keyv cache-manager and NestJS's cache module, keep their entries in memory, files,
@@ -84,13 +93,17 @@ export class KeyvStowage {
     if (namespace !== undefined) this.#known.add(namespace);
   }
 
+  // The single-key operations are the hot path of every cache: they hand back the store's own
+  // promise with one `then`, instead of wrapping it in async functions.
+
   /** The value of `key`, or undefined when it is missing or expired. */
   get(key: string): Promise<string | undefined> {
-    return this.#run(async () => {
+    try {
       const located = this.#locate(key);
-      const bytes = await this.#view(located).get(located.key);
-      return bytes === null ? undefined : utf8.decode(bytes);
-    });
+      return this.#view(located).get(located.key).then(toText, this.#fail);
+    } catch (error) {
+      return this.#fail(error);
+    }
   }
 
   /** The values of `keys`, in order; undefined for each missing or expired one. */
@@ -100,7 +113,7 @@ export class KeyvStowage {
         const located = this.#locate(key);
         return this.#view(located).get(located.key);
       }));
-      return values.map((bytes) => (bytes === null ? undefined : utf8.decode(bytes)));
+      return values.map(toText);
     });
   }
 
@@ -113,19 +126,17 @@ export class KeyvStowage {
    *   or `value` is neither a string nor bytes.
    */
   set(key: string, value: string | Uint8Array, ttl?: number): Promise<boolean> {
-    return this.#run(async () => {
+    try {
       const located = this.#locate(key);
       const view = this.#view(located);
-      if (ttl === undefined || ttl === null || ttl === 0) {
-        await view.set(located.key, value);
-      } else {
-        if (typeof ttl !== "number" || !Number.isFinite(ttl) || ttl < 0) {
-          throw new InvalidArgumentError({ argument: "ttl", value: ttl, expected: "milliseconds as a positive finite number, or undefined for no expiry", store: "KeyvStowage" });
-        }
-        await view.set(located.key, value, { expiresIn: ttl / 1_000 });
+      if (ttl === undefined || ttl === null || ttl === 0) return view.set(located.key, value).then(written, this.#fail);
+      if (typeof ttl !== "number" || !Number.isFinite(ttl) || ttl < 0) {
+        throw new InvalidArgumentError({ argument: "ttl", value: ttl, expected: "milliseconds as a positive finite number, or undefined for no expiry", store: "KeyvStowage" });
       }
-      return true;
-    });
+      return view.set(located.key, value, { expiresIn: ttl / 1_000 }).then(written, this.#fail);
+    } catch (error) {
+      return this.#fail(error);
+    }
   }
 
   /**
@@ -151,10 +162,12 @@ export class KeyvStowage {
 
   /** Whether `key` holds a live entry. */
   has(key: string): Promise<boolean> {
-    return this.#run(() => {
+    try {
       const located = this.#locate(key);
-      return this.#view(located).exists(located.key);
-    });
+      return this.#view(located).exists(located.key).then(undefined, this.#fail);
+    } catch (error) {
+      return this.#fail(error);
+    }
   }
 
   /** Whether each of `keys` holds a live entry, in order. */
@@ -206,7 +219,7 @@ export class KeyvStowage {
         for (const [index, key] of keys.entries()) {
           const bytes = values[index];
           // A key deleted or expired since it was listed is skipped.
-          if (bytes) yield [iteratorKey(name, key), utf8.decode(bytes)];
+          if (bytes) yield [iteratorKey(name, key), toText(bytes)!];
         }
       }
     } catch (error) {
@@ -242,13 +255,18 @@ export class KeyvStowage {
     for (const listener of [...(this.#listeners.get(event) ?? [])]) listener(...args);
   }
 
+  /** Emits `error` as an `'error'` event, then rejects with it (a `then` handler, or returned from a catch). */
+  readonly #fail = (error: unknown): Promise<never> => {
+    this.#emit("error", error);
+    return Promise.reject(error);
+  };
+
   /** Runs `operation`, emitting its failure as an `'error'` event before rejecting with it. */
-  async #run<T>(operation: () => Promise<T>): Promise<T> {
+  #run<T>(operation: () => Promise<T>): Promise<T> {
     try {
-      return await operation();
+      return operation().then(undefined, this.#fail);
     } catch (error) {
-      this.#emit("error", error);
-      throw error;
+      return this.#fail(error);
     }
   }
 
