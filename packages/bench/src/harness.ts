@@ -73,7 +73,8 @@ export function rotate<T>(items: readonly T[], round: number): T[] {
   return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
-interface PhaseMeasure {
+/** One phase's figures. */
+export interface PhaseMeasure {
   opsPerSecond: number;
   p50Micros: number;
   p99Micros: number;
@@ -85,7 +86,7 @@ interface PhaseMeasure {
  * Runs `ops` calls of `operation`, `inFlight` at a time, timing one call in `sampleEvery`.
  * Resolves to throughput, latency quantiles and how many calls resolved to null/undefined.
  */
-async function measurePhase(
+export async function measurePhase(
   operation: (key: string) => Promise<unknown>,
   keys: readonly string[],
   ops: number,

@@ -1,6 +1,6 @@
 import type { Backend, BackendSuite } from "./contender.js";
 import { makeValue, runDeleteAll, runThroughput, type DeleteAllResult, type PhaseResult, type ThroughputWorkload } from "./harness.js";
-import type { BenchOptions } from "./options.js";
+import type { BenchOptions, Integration } from "./options.js";
 import {
   countVerdicts,
   deleteAllTable,
@@ -11,7 +11,11 @@ import {
   throughputVerdict,
   type MemoryResult,
   type StoredBytesResult,
+  type Verdict,
 } from "./report.js";
+
+/** An integration suite: runs on its own and returns its report section and its verdicts. */
+export type IntegrationSuite = (options: BenchOptions, log: (line: string) => void) => Promise<{ markdown: string; verdicts: readonly Verdict[] }>;
 
 /** What a bench run needs besides its options: how to build each backend's suite. */
 export interface BenchEnvironment {
@@ -19,6 +23,8 @@ export interface BenchEnvironment {
   suites: Partial<Record<Backend, () => Promise<BackendSuite>>>;
   /** Measures memory per entry (in child processes); left out, that workload is skipped with a note. */
   measureMemory?: (entries: number) => Promise<MemoryResult[]>;
+  /** Runs an integration suite; only called for the ones selected. */
+  integrations?: Partial<Record<Integration, IntegrationSuite>>;
   /** Progress lines (stderr in the CLI). */
   log: (line: string) => void;
 }
@@ -112,7 +118,16 @@ export async function runBench(options: BenchOptions, environment: BenchEnvironm
     }
     sections.push(parts.join("\n\n"));
   }
+  const integrationVerdicts: Verdict[] = [];
+  for (const integration of options.integrations) {
+    const run = environment.integrations?.[integration];
+    if (!run) continue;
+    const section = await run(options, environment.log);
+    sections.push(section.markdown);
+    integrationVerdicts.push(...section.verdicts);
+  }
   const verdicts = [
+    ...integrationVerdicts,
     ...phases.map((row) => throughputVerdict(row, phases)),
     ...deletes.map((row) => deleteAllVerdict(row, deletes)),
   ];

@@ -71,15 +71,30 @@ export async function listDirectory(directory: string): Promise<Dirent[]> {
 
 /** Reads up to `length` bytes from the start of the file (fewer only if it is shorter). */
 export async function readFully(handle: FileHandle, length: number): Promise<Buffer> {
-  // Unpooled, so the array handed to the caller shares memory with nothing else.
-  const buffer = Buffer.allocUnsafeSlow(length);
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, filled);
-    if (bytesRead === 0) return buffer.subarray(0, filled);
-    filled += bytesRead;
+  const buffer = Buffer.allocUnsafe(length);
+  return buffer.subarray(0, await readAll(handle, [buffer]));
+}
+
+/**
+ * Fills `buffers` one after the other from the start of the file, in one read when it can.
+ *
+ * @returns how many bytes were read (fewer than the buffers hold only if the file is shorter).
+ */
+export async function readAll(handle: FileHandle, buffers: Uint8Array[]): Promise<number> {
+  const total = buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0);
+  let filled = (await handle.readv(buffers, 0)).bytesRead;
+  // A short read is rare (a file shrinking under us is replaced, never truncated): finish per buffer.
+  let start = 0;
+  for (const buffer of buffers) {
+    const end = start + buffer.byteLength;
+    while (filled < end && filled >= start) {
+      const { bytesRead } = await handle.read(buffer, filled - start, end - filled, filled);
+      if (bytesRead === 0) return filled;
+      filled += bytesRead;
+    }
+    start = end;
   }
-  return buffer;
+  return Math.min(filled, total);
 }
 
 /** Writes all of `buffers` from the start of the file. */

@@ -5,7 +5,7 @@ import { dirname, join, relative } from "node:path";
 import { InvalidArgumentError, StoreCorruptionError, StoreUnavailableError } from "@stowage/core";
 import { encodeHeader } from "./entry-format.js";
 import { FileStore } from "./index.js";
-import { entryPath, namespaceDirectory } from "./layout.js";
+import { entryPath, namespaceDirectory, rootDirectory } from "./layout.js";
 
 let scratch: string;
 beforeEach(async () => {
@@ -41,24 +41,27 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe("layout", () => {
-  test("an entry lives at <fan-out>/<sha256 of the key>, a namespace in ns.<sha256 of the name>", async () => {
+  test("an entry lives at .stowage/root/<fan-out>/<sha256 of the key>, a namespace in ns.<sha256 of the name>", async () => {
     const store = new FileStore({ path: join(scratch, "store") });
     await store.set("ключ/../x", "1");
     await store.withNamespace("sessions").withNamespace("a/b").set("k", "2");
     const keyHash = sha256("ключ/../x");
+    const root = "store/.stowage/root";
     expect(await tree(scratch)).toEqual(
       [
         "store",
-        `store/${keyHash.slice(0, 2)}`,
-        `store/${keyHash.slice(0, 2)}/${keyHash}`,
-        `store/ns.${sha256("sessions")}`,
-        `store/ns.${sha256("sessions")}/ns.${sha256("a/b")}`,
-        `store/ns.${sha256("sessions")}/ns.${sha256("a/b")}/${sha256("k").slice(0, 2)}`,
-        `store/ns.${sha256("sessions")}/ns.${sha256("a/b")}/${sha256("k").slice(0, 2)}/${sha256("k")}`,
+        "store/.stowage",
+        root,
+        `${root}/${keyHash.slice(0, 2)}`,
+        `${root}/${keyHash.slice(0, 2)}/${keyHash}`,
+        `${root}/ns.${sha256("sessions")}`,
+        `${root}/ns.${sha256("sessions")}/ns.${sha256("a/b")}`,
+        `${root}/ns.${sha256("sessions")}/ns.${sha256("a/b")}/${sha256("k").slice(0, 2)}`,
+        `${root}/ns.${sha256("sessions")}/ns.${sha256("a/b")}/${sha256("k").slice(0, 2)}/${sha256("k")}`,
       ].sort(),
     );
     // The file holds the header, the full key, then the value.
-    const bytes = await readFile(join(scratch, "store", keyHash.slice(0, 2), keyHash));
+    const bytes = await readFile(join(scratch, root, keyHash.slice(0, 2), keyHash));
     expect(bytes.subarray(0, 4).toString("latin1")).toBe("STWF");
     expect(bytes.subarray(20).toString("utf8")).toBe("ключ/../x1");
   });
@@ -139,7 +142,7 @@ describe("expiry and renewal", () => {
   test("the expiry is the file's modification time; renewal changes only that, in place", async () => {
     const store = new FileStore({ path: scratch });
     await store.set("k", "value", { expiresIn: "1h" });
-    const path = entryPath(scratch, "k");
+    const path = entryPath(rootDirectory(scratch), "k");
     const before = await stat(path);
     expect(Math.abs(before.mtimeMs - (Date.now() + 3_600_000))).toBeLessThan(5_000);
     const contents = await readFile(path);
@@ -161,10 +164,10 @@ describe("expiry and renewal", () => {
   test("an entry without expiry gets none from renewal, whatever its modification time", async () => {
     const store = new FileStore({ path: scratch });
     await store.set("k", "forever");
-    await utimes(entryPath(scratch, "k"), 1, 1); // as after a copy that kept no times
+    await utimes(entryPath(rootDirectory(scratch), "k"), 1, 1); // as after a copy that kept no times
     expect(text(await store.get("k", { renewFor: "1s" }))).toBe("forever");
     expect(await store.expiresIn("k")).toBeNull();
-    expect((await stat(entryPath(scratch, "k"))).mtimeMs).toBe(1_000);
+    expect((await stat(entryPath(rootDirectory(scratch), "k"))).mtimeMs).toBe(1_000);
   });
 
   test("renewal of a file that another writer replaced leaves the newer entry alone", async () => {
@@ -173,7 +176,7 @@ describe("expiry and renewal", () => {
     await store.set("k", "old", { expiresIn: "1h" });
     // Hold the old inode as a renewing reader would, then let another writer replace it.
     const held = join(scratch, "held");
-    await link(entryPath(scratch, "k"), held);
+    await link(entryPath(rootDirectory(scratch), "k"), held);
     await other.set("k", "new", { expiresIn: "10s" });
     expect(text(await store.get("k", { renewFor: "1d" }))).toBe("new");
     expect(await store.expiresIn("k")).toBeGreaterThan(86_000);
@@ -197,7 +200,7 @@ describe("corrupt and foreign files", () => {
   async function plant(contents: Buffer | string): Promise<{ store: FileStore; path: string }> {
     const store = new FileStore({ path: scratch });
     await store.set("k", "v");
-    const path = entryPath(scratch, "k");
+    const path = entryPath(rootDirectory(scratch), "k");
     await writeFile(path, contents);
     return { store, path };
   }
@@ -232,10 +235,10 @@ describe("corrupt and foreign files", () => {
     const store = new FileStore({ path: scratch });
     await store.set("a", "1");
     await store.set("b", "2");
-    await rm(entryPath(scratch, "a"));
-    await mkdir(entryPath(scratch, "a"));
-    await rm(entryPath(scratch, "b"));
-    await symlink("/etc/hostname", entryPath(scratch, "b"));
+    await rm(entryPath(rootDirectory(scratch), "a"));
+    await mkdir(entryPath(rootDirectory(scratch), "a"));
+    await rm(entryPath(rootDirectory(scratch), "b"));
+    await symlink("/etc/hostname", entryPath(rootDirectory(scratch), "b"));
     for (const key of ["a", "b"]) expect(StoreCorruptionError.isInstance(await rejection(store.get(key)))).toBe(true);
     expect(await store.deleteExpired()).toBe(0);
   });
@@ -243,7 +246,7 @@ describe("corrupt and foreign files", () => {
   test("foreign files and directories are left alone by every operation", async () => {
     const store = new FileStore({ path: scratch });
     await store.set("k", "v", { expiresIn: "100ms" });
-    const fanOut = dirname(entryPath(scratch, "k"));
+    const fanOut = dirname(entryPath(rootDirectory(scratch), "k"));
     const foreign = [join(scratch, "README"), join(scratch, "ab"), join(fanOut, "notes.txt"), join(fanOut, "f".repeat(63))];
     for (const path of foreign) await writeFile(path, "not mine");
     await mkdir(join(scratch, "cache"));
@@ -256,7 +259,7 @@ describe("corrupt and foreign files", () => {
     // deleteAll on the root removes the directories the store made (with whatever they hold)
     // and leaves everything else in the user's directory.
     await store.deleteAll();
-    expect((await readdir(scratch)).sort()).toEqual(["README", "ab", "cache", "ns.not-a-hash"]);
+    expect((await readdir(scratch)).sort()).toEqual([".stowage", "README", "ab", "cache", "ns.not-a-hash"]);
   });
 });
 
@@ -271,10 +274,12 @@ describe("deleteExpired", () => {
       await view.set("later", "x", { expiresIn: "1h" });
       await view.set("never", "x");
     }
-    const fanOut = dirname(entryPath(namespaceDirectory(scratch, "a"), "never"));
+    const fanOut = dirname(entryPath(namespaceDirectory(rootDirectory(scratch), "a"), "never"));
     const temp = join(fanOut, ".tmp-crashed-writer");
     await writeFile(temp, "half a value");
-    await mkdir(join(scratch, ".trash-crashed-deleteAll", "00"), { recursive: true });
+    await mkdir(join(scratch, ".stowage", ".trash-crashed-deleteAll", "00"), { recursive: true });
+    await mkdir(join(namespaceDirectory(rootDirectory(scratch), "a"), ".trash-crashed-deleteAll", "00"), { recursive: true });
+    await mkdir(join(scratch, ".trash-not-mine"));
     await writeFile(join(scratch, "foreign.txt"), "keep");
 
     // Nothing is due now: fresh temporary files may belong to writers still running.
@@ -292,9 +297,9 @@ describe("deleteExpired", () => {
       expect(await view.exists("never")).toBe(true);
     }
     await expect(lstat(temp)).rejects.toMatchObject({ code: "ENOENT" });
-    const left = await readdir(scratch);
-    expect(left).toContain("foreign.txt");
-    expect(left).not.toContain(".trash-crashed-deleteAll");
+    expect((await readdir(scratch)).sort()).toEqual([".stowage", ".trash-not-mine", "foreign.txt"]);
+    expect(await readdir(join(scratch, ".stowage"))).toEqual(["root"]);
+    expect(await readdir(namespaceDirectory(rootDirectory(scratch), "a"))).not.toContain(".trash-crashed-deleteAll");
   });
   test("never removes an entry that is rewritten while it sweeps", async () => {
     const store = new FileStore({ path: scratch });
@@ -327,7 +332,8 @@ describe("deleteAll", () => {
     expect(text(await cache.get("k"))).toBe("again");
     await store.deleteAll();
     expect(await cache2.get("k")).toBeNull();
-    expect(await readdir(scratch)).toEqual([]);
+    expect(await readdir(scratch)).toEqual([".stowage"]);
+    expect(await readdir(join(scratch, ".stowage"))).toEqual([]);
   });
 
   test("writes racing a deleteAll each either land or are removed, and never fail", async () => {
@@ -361,14 +367,15 @@ describe("failed writes", () => {
 
   test("a file where a fan-out directory should be, or a directory where an entry should be", async () => {
     const store = new FileStore({ path: scratch });
-    await writeFile(dirname(entryPath(scratch, "k")), "in the way");
+    await mkdir(rootDirectory(scratch), { recursive: true });
+    await writeFile(dirname(entryPath(rootDirectory(scratch), "k")), "in the way");
     await expectSystemFailure(store.set("k", "v"), ["ENOTDIR", "EEXIST"]);
     await store.set("other", "v");
-    await rm(entryPath(scratch, "other"));
-    await mkdir(join(entryPath(scratch, "other"), "child"), { recursive: true });
+    await rm(entryPath(rootDirectory(scratch), "other"));
+    await mkdir(join(entryPath(rootDirectory(scratch), "other"), "child"), { recursive: true });
     await expectSystemFailure(store.set("other", "v"), ["EISDIR", "ENOTEMPTY", "EEXIST"]);
     // No temporary file is left behind by the failed write.
-    expect(await readdir(dirname(entryPath(scratch, "other")))).toEqual([sha256("other")]);
+    expect(await readdir(dirname(entryPath(rootDirectory(scratch), "other")))).toEqual([sha256("other")]);
   });
 });
 

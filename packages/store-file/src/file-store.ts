@@ -1,30 +1,37 @@
-import { open, rename, rm, unlink, type FileHandle } from "node:fs/promises";
+import { link, rename, rm, unlink } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { BaseStore, InvalidArgumentError, StoreCorruptionError, StoreUnavailableError, StowageError } from "@stowage/core";
-import { HEADER_SIZE, decodeHeader, encodeHeader, type EntryHeader } from "./entry-format.js";
-import { READ_FLAGS, checkMode, errorCode, listDirectory, makeDirectory, readFully, syncDirectory, writeNewFile, type Storage } from "./file-io.js";
-import { FAN_OUT_NAME, NAMESPACE_NAME, TEMP_PREFIX, TRASH_PREFIX, entryPath, namespaceDirectory, uniqueName } from "./layout.js";
+import {
+  BaseStore,
+  InvalidArgumentError,
+  StoreCorruptionError,
+  StoreUnavailableError,
+  StowageError,
+  addToCounter,
+  decodeCounter,
+  encodeCounter,
+} from "@stowage/core";
+import { encodeHeader } from "./entry-format.js";
+import { InvalidEntryFile, isExpired, openEntry, type EntryFile } from "./entry-file.js";
+import { withLock } from "./entry-lock.js";
+import { restoreAside, swapEntry } from "./entry-swap.js";
+import { checkMode, errorCode, makeDirectory, syncDirectory, writeNewFile, type Storage } from "./file-io.js";
+import { TEMP_PREFIX, TRASH_PREFIX, entryPaths, namespaceDirectory, rootDirectory, uniqueName, type EntryPaths } from "./layout.js";
+import { listKeys } from "./list-keys.js";
 import { sweep } from "./sweep.js";
 
 /** Options of {@link FileStore}. */
 export interface FileStoreOptions {
-  /** The directory holding the store; created with its parents on the first write. */
+  /**
+   * The directory holding the store; created with its parents on the first write. The store
+   * keeps everything in a `.stowage` directory inside it and touches nothing else there.
+   */
   path: string;
   /** Fsync each written file and its directory before a write resolves. Default `false`. */
-  durable?: boolean;
+  durable?: boolean | undefined;
   /** Permissions of entry files, applied exactly (whatever the umask). Default `0o600`. */
-  fileMode?: number;
+  fileMode?: number | undefined;
   /** Permissions of the directories the store creates, applied exactly. Default `0o700`. */
-  directoryMode?: number;
-}
-
-/** An entry file that was opened and checked. */
-interface OpenEntry {
-  handle: FileHandle;
-  bytes: Buffer;
-  header: EntryHeader;
-  /** The current expiry (the file's modification time), epoch ms; 0 when none. */
-  expiresAt: number;
+  directoryMode?: number | undefined;
 }
 
 /** A write retries after creating its directory, which a concurrent deleteAll may remove again. */
@@ -36,10 +43,13 @@ const MAX_WRITE_ATTEMPTS = 5;
  *
  * Writes go to a temporary file that is renamed over the entry, so a reader, another process
  * or a crash never sees half a value. An entry's expiry lives in its file's modification time,
- * so `get(key, { renewFor })` renews it without rewriting the value. Expired entries read as
- * missing; {@link FileStore.deleteExpired} reclaims their files. Namespaces are
- * subdirectories. File-system failures reject with `StoreUnavailableError`, the system error as
- * its `cause`; a file that is not a valid entry rejects reads with `StoreCorruptionError`.
+ * so `get(key, { renewFor })` renews it without rewriting the value. `increment` and
+ * `setIfAbsent` are atomic across the processes of the host: they hold a lock file of the entry
+ * (recovered within seconds when its holder is killed) and replace the entry by compare-and-swap.
+ * Expired entries read as missing; {@link FileStore.deleteExpired} reclaims their files.
+ * Namespaces are subdirectories. File-system failures reject with `StoreUnavailableError`, the
+ * system error as its `cause`; a file that is not a valid entry rejects reads with
+ * `StoreCorruptionError`.
  */
 export class FileStore extends BaseStore {
   protected readonly kind = "FileStore";
@@ -71,9 +81,10 @@ export class FileStore extends BaseStore {
     if (options.durable !== undefined && typeof options.durable !== "boolean") {
       throw new InvalidArgumentError({ argument: "durable", value: options.durable, expected: "true, false or undefined", store: this.kind });
     }
-    this.#directory = resolve(options.path);
+    const root = resolve(options.path);
+    this.#directory = rootDirectory(root);
     this.#storage = {
-      root: this.#directory,
+      root,
       durable: options.durable ?? false,
       fileMode: checkMode("fileMode", options.fileMode, 0o600),
       directoryMode: checkMode("directoryMode", options.directoryMode, 0o700),
@@ -83,16 +94,17 @@ export class FileStore extends BaseStore {
     };
   }
 
-  /** The absolute path of the store's root directory (the same for every namespace view). */
+  /** The absolute path of the store's directory, as given (the same for every namespace view). */
   get path(): string {
     return this.#storage.root;
   }
 
   /**
    * Removes the expired entries of this namespace and its descendants (the whole tree on the
-   * root store), and temporary files and directories that crashed writers or `deleteAll`s left
-   * behind more than a minute ago. Files and directories the store did not create, and entry
-   * files that are not valid entries, are left alone.
+   * root store), and what crashed processes left behind: temporary files and directories and
+   * half-deleted namespaces more than a minute old, stale locks, entries left aside. Files the
+   * store did not create, and entry files that are not valid entries, are left alone. An entry
+   * another process is working on at that moment is left for the next sweep.
    *
    * @returns how many entries were removed.
    * @throws StoreClosedError after `close()`.
@@ -101,7 +113,7 @@ export class FileStore extends BaseStore {
    */
   async deleteExpired(): Promise<number> {
     this.assertOpen("deleteExpired");
-    return sweep(this.#directory, Date.now(), (error, path) => this.#failure("deleteExpired", error, path));
+    return sweep(this.#directory, this.#storage, Date.now(), this.namespace.length === 0, (error, path) => this.#failure("deleteExpired", error, path));
   }
 
   protected createChild(name: string): FileStore {
@@ -113,123 +125,108 @@ export class FileStore extends BaseStore {
       if (renewMs !== undefined && entry.expiresAt !== 0) {
         // The renewal goes to the inode that was read: if another process has replaced or
         // deleted the entry meanwhile, it changes an unlinked file and nothing else.
-        const now = Date.now();
-        if (entry.expiresAt <= now) return null;
-        const renewed = (now + renewMs) / 1_000;
+        const renewed = (Date.now() + renewMs) / 1_000;
         await entry.handle.utimes(renewed, renewed);
       }
-      return entry.bytes.subarray(HEADER_SIZE + entry.header.keyLength);
+      return entry.value!;
     });
   }
 
   protected async writeEntry(key: string, value: Uint8Array, ttlMs: number | undefined): Promise<void> {
-    const path = entryPath(this.#directory, key);
-    const directory = dirname(path);
+    const paths = entryPaths(this.#directory, key);
     const expiresAt = ttlMs === undefined ? 0 : Date.now() + ttlMs;
-    const header = encodeHeader(Buffer.from(key, "utf8"), expiresAt);
-    // Try the write first and create directories only when missing: the common case costs no
-    // mkdir. A concurrent deleteAll can remove the directory under us, hence the retries.
+    const buffers = [encodeHeader(Buffer.from(key, "utf8"), expiresAt), value];
+    // A concurrent deleteAll can remove the directory between the write and the rename.
     for (let attempt = 1; ; attempt++) {
-      const temp = join(directory, uniqueName(TEMP_PREFIX));
+      const temp = await this.#writeTemporary(paths, buffers, expiresAt, "set", true);
       try {
-        await writeNewFile(this.#storage, temp, [header, value], expiresAt, this.description);
-        await rename(temp, path);
-        if (this.#storage.durable) await syncDirectory(directory);
+        await rename(temp, paths.path);
+        if (this.#storage.durable) await syncDirectory(dirname(paths.path));
         return;
       } catch (error) {
         // Best effort: the write failed already and that is what we report; a leftover
         // temporary file is reclaimed by deleteExpired.
         await unlink(temp).catch(() => undefined);
-        if (errorCode(error) !== "ENOENT" || attempt === MAX_WRITE_ATTEMPTS) throw this.#failure("set", error, path);
-        await makeDirectory(directory, this.#storage).catch((directoryError: unknown) => {
-          throw this.#failure("set", directoryError, directory);
-        });
+        if (errorCode(error) !== "ENOENT" || attempt === MAX_WRITE_ATTEMPTS) throw this.#failure("set", error, paths.path);
       }
     }
   }
 
-  // Placeholders while the atomic operations are being built for this backend.
-  protected incrementEntry(): never {
-    throw new Error(`${this.kind}: increment is not implemented yet`);
+  protected async incrementEntry(key: string, by: number, ttlMs: number | undefined): Promise<number> {
+    const paths = entryPaths(this.#directory, key);
+    const keyBytes = Buffer.from(key, "utf8");
+    return this.#locked(paths, key, "increment", async () => {
+      for (;;) {
+        const entry = await this.#openLocked(paths, keyBytes);
+        try {
+          const now = Date.now();
+          const live = entry !== null && !isExpired(entry, now);
+          // Throws InvalidArgumentError for a value that is not a counter: nothing written yet.
+          const next = addToCounter(decodeCounter(live ? entry.value! : null, key, this.description), by, key, this.description);
+          // A live counter keeps its expiry to the millisecond; a new one gets `ttlMs`.
+          const expiresAt = live ? entry.expiresAt : ttlMs === undefined ? 0 : now + ttlMs;
+          const written = await this.#replaceLocked(paths, entry, [encodeHeader(keyBytes, expiresAt), encodeCounter(next)], expiresAt, "increment");
+          if (written) return next;
+        } finally {
+          await entry?.handle.close();
+        }
+        // A `set` replaced the entry between the read and the swap: read it again.
+      }
+    });
   }
 
-  protected writeEntryIfAbsent(): never {
-    throw new Error(`${this.kind}: setIfAbsent is not implemented yet`);
+  protected async writeEntryIfAbsent(key: string, value: Uint8Array, ttlMs: number | undefined): Promise<boolean> {
+    // A live entry answers at once, without the lock: it was there at the moment it was read.
+    if ((await this.#withEntry(key, "setIfAbsent", false, () => true)) === true) return false;
+    const paths = entryPaths(this.#directory, key);
+    const keyBytes = Buffer.from(key, "utf8");
+    return this.#locked(paths, key, "setIfAbsent", async () => {
+      for (;;) {
+        const entry = await this.#openLocked(paths, keyBytes);
+        try {
+          const now = Date.now();
+          if (entry !== null && !isExpired(entry, now)) return false;
+          const expiresAt = ttlMs === undefined ? 0 : now + ttlMs;
+          if (await this.#replaceLocked(paths, entry, [encodeHeader(keyBytes, expiresAt), value], expiresAt, "setIfAbsent")) return true;
+        } finally {
+          await entry?.handle.close();
+        }
+        // A `set` landed between the read and the write: look again.
+      }
+    });
   }
 
-  // eslint-disable-next-line require-yield
   protected async *listKeys(): AsyncGenerator<readonly string[]> {
-    throw new Error(`${this.kind}: keys is not implemented yet`);
+    yield* listKeys(this.#directory, (error, path) => this.#failure("keys", error, path));
   }
 
   protected async deleteEntry(key: string): Promise<void> {
-    const path = entryPath(this.#directory, key);
+    const paths = entryPaths(this.#directory, key);
+    // Under the entry's lock, so that no compare-and-swap can put back what this removes.
     try {
-      await unlink(path);
-      if (this.#storage.durable) await syncDirectory(dirname(path));
+      await withLock(
+        paths.lock,
+        this.#storage,
+        async () => {
+          for (const path of [paths.path, paths.aside]) {
+            await unlink(path).catch((error: unknown) => {
+              if (errorCode(error) !== "ENOENT") throw error;
+            });
+          }
+          if (this.#storage.durable) await syncDirectory(dirname(paths.path));
+        },
+        false,
+      );
     } catch (error) {
-      if (errorCode(error) !== "ENOENT") throw this.#failure("delete", error, path);
+      // No fan-out directory: there is no entry to delete.
+      if (errorCode(error) !== "ENOENT") throw this.#failure("delete", error, paths.path);
     }
   }
 
   protected async deleteAllEntries(): Promise<void> {
-    if (this.namespace.length > 0) return this.#discard(this.#directory);
-    // The root directory itself is the user's: move aside only what the store created in it.
-    const children = await listDirectory(this.#directory).catch((error: unknown) => {
-      throw this.#failure("deleteAll", error, this.#directory);
-    });
-    for (const child of children) {
-      if (child.isDirectory() && (FAN_OUT_NAME.test(child.name) || NAMESPACE_NAME.test(child.name))) {
-        await this.#discard(join(this.#directory, child.name));
-      }
-    }
-  }
-
-  protected async hasEntry(key: string): Promise<boolean> {
-    return (await this.#withEntry(key, "exists", false, () => true)) ?? false;
-  }
-
-  protected async entryTtl(key: string): Promise<number | null> {
-    return this.#withEntry(key, "expiresIn", false, (entry) => (entry.expiresAt === 0 ? null : entry.expiresAt - Date.now()));
-  }
-
-  /**
-   * Opens and checks the entry file of `key` (its header and key, and the value when
-   * `wholeFile`), then hands it to `use` while the file is open. Resolves null when the entry
-   * is missing or expired.
-   */
-  async #withEntry<T>(key: string, operation: string, wholeFile: boolean, use: (entry: OpenEntry) => T | Promise<T>): Promise<T | null> {
-    const path = entryPath(this.#directory, key);
-    let handle: FileHandle;
-    try {
-      handle = await open(path, READ_FLAGS);
-    } catch (error) {
-      if (errorCode(error) === "ENOENT") return null;
-      if (errorCode(error) === "ELOOP") throw this.#corruption("it is a symbolic link, not an entry file", key, path);
-      throw this.#failure(operation, error, path);
-    }
-    try {
-      const stats = await handle.stat();
-      if (!stats.isFile()) throw this.#corruption("it is not a regular file", key, path);
-      const keyBytes = Buffer.from(key, "utf8");
-      const bytes = await readFully(handle, wholeFile ? stats.size : Math.min(stats.size, HEADER_SIZE + keyBytes.length));
-      const header = decodeHeader(bytes, stats.size);
-      if (typeof header === "string") throw this.#corruption(header, key, path);
-      if (header.keyLength !== keyBytes.length || !keyBytes.equals(bytes.subarray(HEADER_SIZE, HEADER_SIZE + header.keyLength))) {
-        throw this.#corruption("it holds the entry of another key", key, path);
-      }
-      const expiresAt = header.expiresAt === 0 ? 0 : Math.round(stats.mtimeMs);
-      if (expiresAt !== 0 && expiresAt <= Date.now()) return null;
-      return await use({ handle, bytes, header, expiresAt });
-    } catch (error) {
-      throw this.#failure(operation, error, path);
-    } finally {
-      await handle.close();
-    }
-  }
-
-  /** Removes a namespace directory: renamed aside first, so concurrent writers see it gone at once. */
-  async #discard(directory: string): Promise<void> {
+    // One rename takes the whole namespace (the root namespace too) out of sight, then the
+    // renamed tree is removed. Nothing outside the store's own directory is ever touched.
+    const directory = this.#directory;
     const trash = join(dirname(directory), uniqueName(TRASH_PREFIX));
     try {
       await rename(directory, trash);
@@ -245,8 +242,126 @@ export class FileStore extends BaseStore {
     }
   }
 
-  #corruption(reason: string, key: string, path: string): StoreCorruptionError {
-    return new StoreCorruptionError({ reason, key, path, store: this.description });
+  protected async hasEntry(key: string): Promise<boolean> {
+    return (await this.#withEntry(key, "exists", false, () => true)) ?? false;
+  }
+
+  protected async entryTtl(key: string): Promise<number | null> {
+    return this.#withEntry(key, "expiresIn", false, (entry) => (entry.expiresAt === 0 ? null : entry.expiresAt - Date.now()));
+  }
+
+  /**
+   * Opens and checks the live entry of `key` (and reads its value when `withValue`), then hands
+   * it to `use` while the file is open. Resolves null when the entry is missing or expired.
+   */
+  async #withEntry<T>(key: string, operation: string, withValue: boolean, use: (entry: EntryFile) => T | Promise<T>): Promise<T | null> {
+    const paths = entryPaths(this.#directory, key);
+    const keyBytes = Buffer.from(key, "utf8");
+    let path = paths.path;
+    let entry: EntryFile | null;
+    try {
+      entry = await openEntry(path, keyBytes, withValue);
+      if (entry === null) {
+        // No entry file: a compare-and-swap may hold it aside for a moment (see entry-swap.ts),
+        // or have put it back by now. Either way the entry was there all along.
+        path = paths.aside;
+        entry = await openEntry(path, keyBytes, withValue);
+        if (entry === null) entry = await openEntry((path = paths.path), keyBytes, withValue);
+      }
+    } catch (error) {
+      throw this.#wrap(operation, error, key, path);
+    }
+    if (entry === null) return null;
+    try {
+      if (isExpired(entry, Date.now())) return null;
+      return await use(entry);
+    } catch (error) {
+      throw this.#wrap(operation, error, key, path);
+    } finally {
+      await entry.handle.close();
+    }
+  }
+
+  /** For the holder of the entry's lock: the entry file, put back first if it was left aside. */
+  async #openLocked(paths: EntryPaths, keyBytes: Buffer): Promise<EntryFile | null> {
+    const entry = await openEntry(paths.path, keyBytes, true);
+    if (entry !== null || !(await restoreAside(paths))) return entry;
+    return openEntry(paths.path, keyBytes, true);
+  }
+
+  /**
+   * For the holder of the entry's lock: writes a new entry file over `current` (the file that was
+   * read, or null when there was none), unless a `set` replaced or created it since.
+   *
+   * @returns whether it was written.
+   */
+  async #replaceLocked(paths: EntryPaths, current: EntryFile | null, buffers: Uint8Array[], expiresAt: number, operation: string): Promise<boolean> {
+    const temp = await this.#writeTemporary(paths, buffers, expiresAt, operation, false);
+    try {
+      let written: boolean;
+      if (current === null) {
+        // link() never overwrites: a `set` that created the entry meanwhile is kept.
+        written = await link(temp, paths.path).then(
+          () => true,
+          (error: unknown) => {
+            if (errorCode(error) === "EEXIST") return false;
+            throw error;
+          },
+        );
+      } else {
+        const { dev, ino, mtimeNs } = current.stats;
+        written = await swapEntry(paths, { dev, ino, stillValid: (moved) => moved.mtimeNs === mtimeNs }, temp);
+      }
+      if (written && this.#storage.durable) await syncDirectory(dirname(paths.path));
+      return written;
+    } finally {
+      await unlink(temp).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Writes a new temporary file beside the entry of `paths`, making its directory when missing
+   * and `makeDirectories` (never under a lock: the lock went away with a removed directory).
+   *
+   * @returns its path.
+   */
+  async #writeTemporary(paths: EntryPaths, buffers: Uint8Array[], expiresAt: number, operation: string, makeDirectories: boolean): Promise<string> {
+    const directory = dirname(paths.path);
+    for (let attempt = 1; ; attempt++) {
+      const temp = join(directory, uniqueName(TEMP_PREFIX));
+      try {
+        await writeNewFile(this.#storage, temp, buffers, expiresAt, this.description);
+        return temp;
+      } catch (error) {
+        await unlink(temp).catch(() => undefined);
+        if (errorCode(error) !== "ENOENT" || !makeDirectories || attempt === MAX_WRITE_ATTEMPTS) {
+          throw makeDirectories ? this.#failure(operation, error, temp) : error;
+        }
+        await makeDirectory(directory, this.#storage).catch((directoryError: unknown) => {
+          throw this.#failure(operation, directoryError, directory);
+        });
+      }
+    }
+  }
+
+  /**
+   * Runs `task` holding the entry's lock. A concurrent deleteAll can take the directory, and the
+   * lock with it, away meanwhile (the task then fails with ENOENT): it starts again.
+   */
+  async #locked<T>(paths: EntryPaths, key: string, operation: string, task: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await withLock(paths.lock, this.#storage, task);
+      } catch (error) {
+        if (errorCode(error) !== "ENOENT" || attempt === MAX_WRITE_ATTEMPTS) throw this.#wrap(operation, error, key, paths.path);
+      }
+    }
+  }
+
+  /** Reports an invalid entry file as StoreCorruptionError, anything else as {@link FileStore.#failure}. */
+  #wrap(operation: string, error: unknown, key: string, path: string): Error {
+    if (error instanceof InvalidEntryFile) return new StoreCorruptionError({ reason: error.reason, key, path, store: this.description });
+    return this.#failure(operation, error, path);
   }
 
   /** A Stowage error as is; anything else (a system error) wrapped as its cause. */

@@ -1,39 +1,22 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { compileForChild } from "../test/compile-for-child.js";
+import { workerProcesses } from "../test/processes.js";
 import { isWholeValue, makeValue } from "../test/values.js";
 import { FileStore } from "./index.js";
+import { rootDirectory } from "./layout.js";
 
 // Several processes, each with its own FileStore on one directory. The children are real Node
 // processes running the transpiled sources (see test/compile-for-child.ts).
 jest.setTimeout(60_000);
 
+const workers = workerProcesses();
+beforeAll(() => workers.setUp());
+afterAll(() => workers.tearDown());
+const startWorker = (task: object) => workers.start(task);
 let scratch: string;
-let worker: string;
-
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), "stowage-file-mp-"));
-  const compiled = join(scratch, "compiled");
-  await mkdir(compiled);
-  worker = await compileForChild(compiled);
+beforeAll(() => {
+  scratch = workers.scratch;
 });
-
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
-});
-
-function startWorker(task: object): { child: ChildProcess; output: Promise<{ code: number | null; signal: string | null; stdout: string }> } {
-  const child = spawn(process.execPath, [worker, JSON.stringify(task)], { stdio: ["ignore", "pipe", "inherit"] });
-  let stdout = "";
-  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-  const output = new Promise<{ code: number | null; signal: string | null; stdout: string }>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout }));
-  });
-  return { child, output };
-}
 
 const keys = Array.from({ length: 12 }, (_, i) => `shared/key ${i} ü`);
 
@@ -89,7 +72,8 @@ test("a writer killed with SIGKILL mid-write leaves every entry whole or absent"
     }
   }
   // The kills leave temporary files behind; they are recognised, and never read as entries.
-  const leftovers = (await Promise.all((await readdir(path)).map((fanOut) => readdir(join(path, fanOut))))).flat();
+  const data = rootDirectory(path);
+  const leftovers = (await Promise.all((await readdir(data)).map((fanOut) => readdir(join(data, fanOut))))).flat();
   expect(leftovers.every((name) => /^[0-9a-f]{64}$/.test(name) || name.startsWith(".tmp-"))).toBe(true);
   // Proof that kills landed mid-write: the killed writers' temporary files.
   expect(leftovers.filter((name) => name.startsWith(".tmp-")).length).toBeGreaterThan(0);
@@ -98,7 +82,7 @@ test("a writer killed with SIGKILL mid-write leaves every entry whole or absent"
   jest.spyOn(Date, "now").mockReturnValue(Date.now() + 120_000);
   await expect(store.deleteExpired()).resolves.toBe(0);
   jest.restoreAllMocks();
-  const after = (await Promise.all((await readdir(path)).map((fanOut) => readdir(join(path, fanOut))))).flat();
+  const after = (await Promise.all((await readdir(data)).map((fanOut) => readdir(join(data, fanOut))))).flat();
   expect(after.filter((name) => name.startsWith(".tmp-"))).toEqual([]);
   for (const key of keys) expect(isWholeValue((await store.get(key))!)).toBe(true);
 });

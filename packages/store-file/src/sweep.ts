@@ -1,44 +1,55 @@
-import { link, lstat, open, rename, rm, unlink, type FileHandle } from "node:fs/promises";
+import { lstat, open, rm, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { HEADER_SIZE, decodeHeader } from "./entry-format.js";
-import { READ_FLAGS, errorCode, expiryOf, listDirectory, readFully } from "./file-io.js";
-import { ENTRY_NAME, FAN_OUT_NAME, NAMESPACE_NAME, TEMP_PREFIX, TRASH_PREFIX, uniqueName } from "./layout.js";
+import { breakIfStale, tryLock, unlock } from "./entry-lock.js";
+import { restoreAside, swapEntry } from "./entry-swap.js";
+import { READ_FLAGS, errorCode, expiryOf, listDirectory, readFully, type Storage } from "./file-io.js";
+import { ASIDE_PREFIX, ENTRY_NAME, FAN_OUT_NAME, LOCK_PREFIX, NAMESPACE_NAME, TEMP_PREFIX, TRASH_PREFIX, entryPathsIn, type EntryPaths } from "./layout.js";
 
 /** How long a temporary file or trash directory may sit before a sweep takes it for abandoned. */
 const STALE_AFTER_MS = 60_000;
 
-/** One sweep: its clock, and how a file-system error at a path becomes the error it rejects with. */
+/** One sweep: its clock, the storage, and how a file-system error at a path becomes the error it rejects with. */
 interface Pass {
   now: number;
+  storage: Storage;
   failure: (error: unknown, path: string) => Error;
 }
 
 /**
  * Removes the expired entries under the namespace directory `directory` and its child
- * namespaces, and the temporary files and trash directories left there more than a minute
- * before `now`. Names the store did not create, and entry files that are not valid entries,
- * are left alone; a missing directory holds nothing.
+ * namespaces, and what crashed processes left there: temporary files and directories and trash
+ * directories more than a minute before `now`, stale locks, entries left aside. Names the store
+ * did not create, and entry files that are not valid entries, are left alone; a missing
+ * directory holds nothing.
  *
+ * @param isRoot - whether `directory` is the root namespace, whose deleteAll leaves its trash
+ *   directories in the store's own directory (its parent), swept here too.
  * @param failure - makes the error to reject with from a file-system error at a path.
  * @returns how many entries were removed.
  * @throws what `failure` makes of an error reading a directory or removing a file.
  */
-export function sweep(directory: string, now: number, failure: Pass["failure"]): Promise<number> {
-  return sweepNamespace(directory, { now, failure });
+export async function sweep(directory: string, storage: Storage, now: number, isRoot: boolean, failure: Pass["failure"]): Promise<number> {
+  const pass = { now, storage, failure };
+  if (isRoot) await sweepTrash(dirname(directory), pass);
+  return sweepNamespace(directory, pass);
+}
+
+async function sweepTrash(directory: string, pass: Pass): Promise<void> {
+  for (const child of await list(directory, pass)) {
+    const path = join(directory, child.name);
+    if (child.isDirectory() && child.name.startsWith(TRASH_PREFIX) && (await isStale(path, pass))) await remove(path, pass);
+  }
 }
 
 async function sweepNamespace(directory: string, pass: Pass): Promise<number> {
   let removed = 0;
+  await sweepTrash(directory, pass);
   for (const child of await list(directory, pass)) {
     if (!child.isDirectory()) continue;
     const path = join(directory, child.name);
     if (FAN_OUT_NAME.test(child.name)) removed += await sweepFanOut(path, pass);
     else if (NAMESPACE_NAME.test(child.name)) removed += await sweepNamespace(path, pass);
-    else if (child.name.startsWith(TRASH_PREFIX) && (await isStale(path, pass))) {
-      await rm(path, { recursive: true, force: true }).catch((error: unknown) => {
-        throw pass.failure(error, path);
-      });
-    }
   }
   return removed;
 }
@@ -46,63 +57,78 @@ async function sweepNamespace(directory: string, pass: Pass): Promise<number> {
 async function sweepFanOut(directory: string, pass: Pass): Promise<number> {
   let removed = 0;
   for (const child of await list(directory, pass)) {
-    if (!child.isFile()) continue;
-    const path = join(directory, child.name);
-    if (ENTRY_NAME.test(child.name)) {
-      if (await removeIfExpired(path, pass)) removed++;
-    } else if (child.name.startsWith(TEMP_PREFIX) && (await isStale(path, pass))) {
-      await unlink(path).catch((error: unknown) => {
-        if (errorCode(error) !== "ENOENT") throw pass.failure(error, path);
-      });
+    const { name } = child;
+    const path = join(directory, name);
+    if (child.isFile() && ENTRY_NAME.test(name)) {
+      if (await removeIfExpired(entryPathsIn(directory, name), pass)) removed++;
+    } else if (name.startsWith(TEMP_PREFIX) && (child.isFile() || child.isDirectory())) {
+      if (await isStale(path, pass)) await remove(path, pass);
+    } else if (child.isDirectory() && name.startsWith(LOCK_PREFIX)) {
+      // A lock whose owner was killed: free it, and put back what it may have left aside.
+      await guard(path, pass, () => breakIfStale(path));
+    } else if (child.isFile() && name.startsWith(ASIDE_PREFIX) && ENTRY_NAME.test(name.slice(ASIDE_PREFIX.length))) {
+      await underLock(entryPathsIn(directory, name.slice(ASIDE_PREFIX.length)), pass, (paths) => restoreAside(paths));
     }
   }
   return removed;
 }
 
 /**
- * Removes the entry file at `path` if it holds a valid entry that has expired, without ever
- * removing a newer entry that another process renames into place meanwhile: the file is
- * first renamed aside, and put back if it turns out not to be the expired one.
+ * Removes the entry file of `paths` if it holds a valid entry that has expired. The look is
+ * taken without the lock; the removal holds the entry's lock and is a compare-and-swap (see
+ * entry-swap.ts), so an entry that another process rewrites or renews meanwhile is never
+ * removed, and a delete is never undone. An entry whose lock is busy is left for the next sweep.
  */
-async function removeIfExpired(path: string, { now, failure }: Pass): Promise<boolean> {
+async function removeIfExpired(paths: EntryPaths, pass: Pass): Promise<boolean> {
+  if ((await expiredFile(paths.path, pass)) === null) return false;
+  const removed = await underLock(paths, pass, async () => {
+    const expired = await expiredFile(paths.path, pass);
+    // Unchanged since it was seen expired: not renewed, not rewritten in place.
+    return expired !== null && swapEntry(paths, { ...expired, stillValid: (moved) => moved.mtimeNs === expired.mtimeNs }, null);
+  });
+  return removed === true;
+}
+
+/** The identity of the file at `path` if it holds a valid entry that has expired, else null. */
+async function expiredFile(path: string, { now, failure }: Pass): Promise<{ dev: bigint; ino: bigint; mtimeNs: bigint } | null> {
   let handle: FileHandle;
   try {
     handle = await open(path, READ_FLAGS);
   } catch (error) {
-    if (errorCode(error) === "ENOENT") return false;
+    if (errorCode(error) === "ENOENT" || errorCode(error) === "ELOOP") return null;
     throw failure(error, path);
   }
   try {
     const stats = await handle.stat({ bigint: true });
-    if (!stats.isFile() || expiryOf(stats.mtimeNs) > now) return false;
+    if (!stats.isFile() || expiryOf(stats.mtimeNs) > now) return null;
     const header = decodeHeader(await readFully(handle, HEADER_SIZE), Number(stats.size));
-    if (typeof header === "string" || header.expiresAt === 0) return false; // invalid: left for inspection
-    const taken = join(dirname(path), uniqueName(TEMP_PREFIX));
-    try {
-      await rename(path, taken);
-    } catch (error) {
-      if (errorCode(error) === "ENOENT") return false;
-      throw error;
-    }
-    const takenStats = await lstat(taken, { bigint: true });
-    if (takenStats.ino === stats.ino && takenStats.dev === stats.dev && expiryOf(takenStats.mtimeNs) <= now) {
-      await unlink(taken);
-      return true;
-    }
-    // Replaced or renewed since it was checked: put it back, unless a newer write is there
-    // (link fails then). Where hard links are not supported, a rename has to do.
-    try {
-      await link(taken, path);
-      await unlink(taken);
-    } catch (error) {
-      if (errorCode(error) === "EEXIST") await unlink(taken);
-      else await rename(taken, path);
-    }
-    return false;
+    if (typeof header === "string" || header.expiresAt === 0) return null; // invalid: left for inspection
+    return { dev: stats.dev, ino: stats.ino, mtimeNs: stats.mtimeNs };
   } catch (error) {
     throw failure(error, path);
   } finally {
     await handle.close();
+  }
+}
+
+/** Runs `task` holding the entry's lock if it is free (or stale); null when it is busy or gone. */
+async function underLock<T>(paths: EntryPaths, pass: Pass, task: (paths: EntryPaths) => Promise<T>): Promise<T | null> {
+  const lock = await guard(paths.lock, pass, () => tryLock(paths.lock, pass.storage));
+  if (lock === null) return null;
+  try {
+    return await guard(paths.path, pass, () => task(paths));
+  } finally {
+    await guard(paths.lock, pass, () => unlock(lock));
+  }
+}
+
+/** `task`, with a missing file or directory (a concurrent deleteAll) taken as nothing to do. */
+async function guard<T>(path: string, { failure }: Pass, task: () => Promise<T>): Promise<T | null> {
+  try {
+    return await task();
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return null;
+    throw failure(error, path);
   }
 }
 
@@ -114,6 +140,12 @@ async function isStale(path: string, { now, failure }: Pass): Promise<boolean> {
     if (errorCode(error) === "ENOENT") return false;
     throw failure(error, path);
   }
+}
+
+async function remove(path: string, { failure }: Pass): Promise<void> {
+  await rm(path, { recursive: true, force: true }).catch((error: unknown) => {
+    throw failure(error, path);
+  });
 }
 
 async function list(directory: string, { failure }: Pass) {

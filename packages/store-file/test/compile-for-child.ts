@@ -45,7 +45,7 @@ export async function compileForChild(outputDirectory: string): Promise<string> 
         fileName: file,
         compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
       });
-      const rewritten = outputText.replace(/require\("(@stowage\/[a-z-]+)"\)/g, (whole, name: string) => {
+      const rewritten = outputText.replace(/require\("\.\.\/src\//g, 'require("../store-file/').replace(/require\("(@stowage\/[a-z-]+)"\)/g, (whole, name: string) => {
         const mapped = workspaceImports[name];
         if (mapped === undefined) return whole;
         let specifier = relative(dirname(target), join(outputDirectory, mapped));
