@@ -1,6 +1,7 @@
 import { InvalidArgumentError, StoreConfigurationError, type NamespacedStore } from "@stowage/core";
 import { inBatches } from "./batches.js";
 import { iteratorKey, locateKey, toNamespace, type LocatedKey } from "./keyv-keys.js";
+import { Listeners, type Listener } from "./listeners.js";
 
 /** Options of {@link KeyvStowage}. */
 export interface KeyvStowageOptions {
@@ -10,10 +11,6 @@ export interface KeyvStowageOptions {
    */
   ownsStore?: boolean | undefined;
 }
-
-// Keyv's listeners take whatever the adapter emits.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Listener = (...args: any[]) => void;
 
 /** How many keys the iterator reads, and a namespace-less clear() deletes, at once. */
 const BATCH = 64;
@@ -58,7 +55,7 @@ export class KeyvStowage {
   readonly store: NamespacedStore;
   readonly #ownsStore: boolean;
   readonly #views = new Map<string, NamespacedStore>();
-  readonly #listeners = new Map<string, Listener[]>();
+  readonly #listeners = new Listeners();
   /** Every namespace a Keyv gave this adapter (undefined for none), to tell them apart. */
   readonly #assigned = new Set<string | undefined>();
   readonly #known = new Set<string>();
@@ -67,14 +64,19 @@ export class KeyvStowage {
   /**
    * @param store - any Stowage store (a root or a namespace view); Keyv namespaces become its
    *   child namespaces.
-   * @throws InvalidArgumentError when `store` is not a Stowage store (no `withNamespace`).
+   * @throws InvalidArgumentError when `store` is not a Stowage store (no `withNamespace`), or
+   *   `ownsStore` is not a boolean.
    */
   constructor(store: NamespacedStore, options: KeyvStowageOptions = {}) {
     if (typeof store !== "object" || store === null || typeof (store as Partial<NamespacedStore>).withNamespace !== "function") {
       throw new InvalidArgumentError({ argument: "store", value: store, expected: "a Stowage store (a NamespacedStore, such as a MemoryStore or RedisStore)", store: "KeyvStowage" });
     }
+    const ownsStore = (options as KeyvStowageOptions | null | undefined)?.ownsStore;
+    if (ownsStore !== undefined && typeof ownsStore !== "boolean") {
+      throw new InvalidArgumentError({ argument: "ownsStore", value: ownsStore, expected: "true, false or undefined", store: "KeyvStowage" });
+    }
     this.store = store;
-    this.#ownsStore = options.ownsStore === true;
+    this.#ownsStore = ownsStore === true;
   }
 
   /**
@@ -191,7 +193,8 @@ export class KeyvStowage {
    */
   clear(): Promise<void> {
     return this.#run(async () => {
-      if ((this.#listeners.get("error")?.length ?? 0) > 1 && this.#assigned.size > 1) {
+      // Each Keyv built on the adapter registers one 'error' listener and assigns its namespace.
+      if (this.#listeners.count("error") > 1 && this.#assigned.size > 1) {
         const names = [...this.#assigned].map((name) => (name === undefined ? "(none)" : JSON.stringify(name))).join(", ");
         throw new StoreConfigurationError(
           `clear() is ambiguous: Keyv instances with the namespaces ${names} share this adapter, and Keyv does not say which one clears. ` +
@@ -223,7 +226,7 @@ export class KeyvStowage {
         }
       }
     } catch (error) {
-      this.#emit("error", error);
+      this.#listeners.emit("error", error);
       throw error;
     }
   }
@@ -237,27 +240,19 @@ export class KeyvStowage {
 
   /** Adds a listener: the adapter emits `'error'` with each failure (Keyv relays them). */
   on(event: string, listener: Listener): this {
-    const listeners = this.#listeners.get(event);
-    if (listeners) listeners.push(listener);
-    else this.#listeners.set(event, [listener]);
+    this.#listeners.add(event, listener);
     return this;
   }
 
   /** Removes a listener added with {@link KeyvStowage.on}. */
   off(event: string, listener: Listener): this {
-    const listeners = this.#listeners.get(event);
-    const index = listeners?.indexOf(listener) ?? -1;
-    if (index >= 0) listeners!.splice(index, 1);
+    this.#listeners.remove(event, listener);
     return this;
-  }
-
-  #emit(event: string, ...args: unknown[]): void {
-    for (const listener of [...(this.#listeners.get(event) ?? [])]) listener(...args);
   }
 
   /** Emits `error` as an `'error'` event, then rejects with it (a `then` handler, or returned from a catch). */
   readonly #fail = (error: unknown): Promise<never> => {
-    this.#emit("error", error);
+    this.#listeners.emit("error", error);
     return Promise.reject(error);
   };
 
