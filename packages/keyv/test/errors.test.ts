@@ -84,6 +84,7 @@ describe("errors", () => {
   test("a bad key or store is an InvalidArgumentError / InvalidKeyError, nothing written", async () => {
     const store = new MemoryStore();
     expect(() => new KeyvStowage({} as never)).toThrow(InvalidArgumentError);
+    expect(() => new KeyvStowage(store, { ownsStore: "yes" as never })).toThrow(InvalidArgumentError);
     const adapter = new KeyvStowage(store);
     expect(InvalidArgumentError.isInstance(await adapter.get(42 as never).catch((caught: unknown) => caught))).toBe(true);
     const error = await adapter.set("", "v").catch((caught: unknown) => caught);
