@@ -14,6 +14,7 @@ const packages: Record<string, string[]> = {
   "@stowage/store-redis": ["RedisStore"],
   "@stowage/store-valkey": ["ValkeyStore"],
   "@stowage/sessions": ["SessionStore"],
+  "@stowage/keyv": ["KeyvStowage"],
 };
 
 function runNode(args: string[]): string {
