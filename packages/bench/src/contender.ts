@@ -1,5 +1,8 @@
-/** Which part a contender plays in a comparison. */
-export type ContenderRole = "floor" | "stowage" | "peer";
+/**
+ * Which part a contender plays in a comparison. An `adapter` is a Stowage store behind another
+ * library's interface (Keyv through KeyvStowage), measured against that library's own backend.
+ */
+export type ContenderRole = "floor" | "stowage" | "peer" | "adapter";
 
 /** One namespace of a contender, for the `deleteAll` workload. */
 export interface NamespaceView {
@@ -27,6 +30,8 @@ export interface Contender {
   namespace?(name: string): NamespaceView;
   /** The atomic operations, for the `increment` and `set-if-absent` workloads; absent when not measured. */
   readonly atomic?: AtomicOperations;
+  /** The bytes the backend holds for the value of `key` (a Redis STRLEN); absent where not measured. */
+  storedBytes?(key: string): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -88,6 +88,10 @@ describe("what each network store installs", () => {
     expect([...installedWith("@stowage/rate-limit")].sort()).toEqual(["@stowage/core", "@stowage/rate-limit"]);
   });
 
+  test("@stowage/keyv brings core only (keyv is a peer)", () => {
+    expect([...installedWith("@stowage/keyv")].sort()).toEqual(["@stowage/core", "@stowage/keyv"]);
+  });
+
   test("@stowage/core has no runtime dependencies", () => {
     expect([...installedWith("@stowage/core")]).toEqual(["@stowage/core"]);
   });

@@ -15,6 +15,7 @@ const packages: Record<string, string[]> = {
   "@stowage/store-valkey": ["ValkeyStore"],
   "@stowage/sessions": ["SessionStore"],
   "@stowage/rate-limit": ["RateLimiter", "RateLimitStore", "fastifyRateLimitStore"],
+  "@stowage/keyv": ["KeyvStowage"],
 };
 
 function runNode(args: string[]): string {
