@@ -33,6 +33,9 @@ describe.each(KINDS)("%s Cluster specifics", (kind) => {
       expect(Buffer.from((await store.get(key, { renewFor: "1h" }))!).toString()).toBe(key);
       expect(await store.expiresIn(key)).toBeGreaterThan(3_000);
     }
+    for (const key of keys) expect(await store.increment(`count-${key}`)).toBe(1);
+    await Promise.all(primaries(fixture.client).map((node) => node.script("FLUSH")));
+    for (const key of keys) expect(await store.increment(`count-${key}`, { by: 2 })).toBe(3);
   });
 
   test("deleteAll walks every primary and leaves foreign keys in every slot alone", async () => {

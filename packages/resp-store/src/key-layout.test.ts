@@ -1,4 +1,4 @@
-import { entryKeyPrefix, escapeGlob, escapeNamespaceName, namespaceMatchPattern, namespacePath } from "./key-layout.js";
+import { entryKeyPrefix, entryMatchPattern, escapeGlob, escapeNamespaceName, namespaceMatchPattern, namespacePath } from "./key-layout.js";
 
 /** Reads a Redis key back into (path, key), as a person reading the layout would. */
 function parse(redisKey: string): { path: string[]; key: string } {
@@ -60,5 +60,11 @@ describe("key layout", () => {
     expect(namespaceMatchPattern(["stowage"])).toBe("stowage[:|]*");
     expect(namespaceMatchPattern(["stowage", "cache"])).toBe("stowage:cache[:|]*");
     expect(namespaceMatchPattern(["st*", "a:b[1]"])).toBe("st\\*:a\\\\:b\\[1\\][:|]*");
+  });
+
+  test("matches a namespace's own entries only, escaped the same way", () => {
+    expect(entryMatchPattern(["stowage"])).toBe("stowage|*");
+    expect(entryMatchPattern(["stowage", "cache"])).toBe("stowage:cache|*");
+    expect(entryMatchPattern(["st*", "a:b[1]"])).toBe("st\\*:a\\\\:b\\[1\\]|*");
   });
 });

@@ -47,3 +47,12 @@ export function entryKeyPrefix(path: readonly string[]): string {
 export function namespaceMatchPattern(path: readonly string[]): string {
   return `${escapeGlob(namespacePath(path))}[:|]*`;
 }
+
+/**
+ * The SCAN MATCH pattern of this namespace's own entries, `<path>|*` escaped as
+ * {@link namespaceMatchPattern} is: a descendant's entries continue the path with `:`, so they
+ * never match.
+ */
+export function entryMatchPattern(path: readonly string[]): string {
+  return `${escapeGlob(entryKeyPrefix(path))}*`;
+}

@@ -11,6 +11,10 @@ export interface RespClient {
   set(key: string, value: Buffer): Promise<unknown>;
   /** `SET key value PX milliseconds`. */
   set(key: string, value: Buffer, unit: "PX", milliseconds: number): Promise<unknown>;
+  /** `SET key value NX`: "OK" when it wrote, `null` when the key exists. */
+  set(key: string, value: Buffer, condition: "NX"): Promise<unknown>;
+  /** `SET key value PX milliseconds NX`: "OK" when it wrote, `null` when the key exists. */
+  set(key: string, value: Buffer, unit: "PX", milliseconds: number, condition: "NX"): Promise<unknown>;
   /** `PTTL key`: milliseconds left, -1 without expiry, -2 when missing. */
   pttl(key: string): Promise<number>;
   /** `EXISTS key`: 1 or 0. */

@@ -1,8 +1,20 @@
-import { BaseStore, StoreConfigurationError, StoreUnavailableError, assertValidKey, assertValidNamespaceName, timerDurationToMilliseconds, type Duration } from "@stowage/core";
+import {
+  BaseStore,
+  InvalidArgumentError,
+  StoreConfigurationError,
+  StoreUnavailableError,
+  addToCounter,
+  assertValidKey,
+  assertValidNamespaceName,
+  decodeCounter,
+  timerDurationToMilliseconds,
+  type Duration,
+} from "@stowage/core";
 import calculateSlot from "cluster-key-slot";
-import { entryKeyPrefix, namespaceMatchPattern } from "./key-layout.js";
+import { entryKeyPrefix, entryMatchPattern, namespaceMatchPattern } from "./key-layout.js";
 import { OperationDeadlines } from "./operation-deadlines.js";
 import type { RespClient, RespNodeClient } from "./resp-client.js";
+import { INCREMENT_REFUSED, SCRIPTS, runScript } from "./scripts.js";
 import { translateError } from "./translate-error.js";
 
 /** The root namespace when none is given. */
@@ -11,25 +23,6 @@ export const DEFAULT_NAMESPACE = "stowage";
 export const DEFAULT_OPERATION_TIMEOUT_MS = 2_000;
 /** How many keys `deleteAll` asks SCAN for per page (SCAN's COUNT hint) and removes per UNLINK. */
 export const SCAN_PAGE_SIZE = 1_000;
-
-/**
- * `get` with `renewFor`, in one atomic round trip.
- * KEYS[1]: the entry's Redis key. ARGV[1]: the new time to live, in milliseconds.
- * Returns the value, or nil when the key is missing. The expiry moves only when the key has one
- * (PTTL >= 0): an entry without expiry never gets one, and a missing or expired entry is never
- * recreated, since nothing is written when GET finds nothing.
- */
-export const GET_AND_RENEW_SCRIPT = `local value = redis.call("GET", KEYS[1])
-if value and redis.call("PTTL", KEYS[1]) >= 0 then
-  redis.call("PEXPIRE", KEYS[1], ARGV[1])
-end
-return value`;
-
-/** The name under which the script is registered on the client (`defineCommand`). */
-const GET_AND_RENEW = "stowageGetAndRenew";
-/** The variant `defineCommand` adds whose reply is bytes. */
-const GET_AND_RENEW_BUFFER = `${GET_AND_RENEW}Buffer`;
-type ScriptCommands = Record<string, ((key: string, renewMs: number) => Promise<Buffer | null>) | undefined>;
 
 /** Options of {@link RespStore} and of the stores built on it. */
 export interface RespStoreOptions<C extends RespClient = RespClient> {
@@ -69,7 +62,7 @@ interface ChildOptions {
  * `StoreUnavailableError`, and the store keeps working once the server answers again.
  */
 export abstract class RespStore<C extends RespClient = RespClient> extends BaseStore {
-  // writeEntry makes the copy itself, into a Buffer (see there).
+  // writeEntry and writeEntryIfAbsent make the copy themselves, into a Buffer (see ownBytes).
   protected override readonly copiesValues = false;
   readonly #client: C;
   readonly #ownsClient: boolean;
@@ -128,33 +121,60 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
 
   protected readEntry(key: string, renewMs: number | undefined): Promise<Buffer | null> {
     const redisKey = this.#prefix + key;
-    if (renewMs === undefined) return this.#run("get", key, this.#sender().getBuffer(redisKey));
-    return this.#run("get", key, this.#getAndRenew(redisKey, renewMs));
+    const client = this.#sender();
+    if (renewMs === undefined) return this.#run("get", key, client.getBuffer(redisKey));
+    return this.#run("get", key, runScript(client, SCRIPTS.getAndRenew, redisKey, renewMs) as Promise<Buffer | null>);
   }
 
   protected writeEntry(key: string, value: Uint8Array, ttlMs: number | undefined): Promise<void> {
-    // A command can wait in the client's offline queue past the operation's deadline, so the
-    // bytes it sends must be the store's own: copied here, straight into the Buffer the client needs.
-    const bytes = Buffer.allocUnsafe(value.byteLength);
-    bytes.set(value);
+    const bytes = ownBytes(value);
     const redisKey = this.#prefix + key;
     const client = this.#sender();
     const command = ttlMs === undefined ? client.set(redisKey, bytes) : client.set(redisKey, bytes, "PX", ttlMs);
     return this.#deadlines.runDiscarding("set", key, command);
   }
 
-  // Placeholders while the atomic operations are being built for this backend.
-  protected incrementEntry(): never {
-    throw new Error(`${this.kind}: increment is not implemented yet`);
+  protected async incrementEntry(key: string, by: number, ttlMs: number | undefined): Promise<number> {
+    const command = runScript(this.#sender(), SCRIPTS.increment, this.#prefix + key, String(by), ttlMs ?? "");
+    const reply = await this.#run("increment", key, command);
+    // The new value's text, or an array saying why nothing changed.
+    if (Array.isArray(reply)) return this.#refusedIncrement(reply, key, by);
+    return Number((reply as Buffer).toString("latin1"));
   }
 
-  protected writeEntryIfAbsent(): never {
-    throw new Error(`${this.kind}: setIfAbsent is not implemented yet`);
+  protected async writeEntryIfAbsent(key: string, value: Uint8Array, ttlMs: number | undefined): Promise<boolean> {
+    const bytes = ownBytes(value);
+    const redisKey = this.#prefix + key;
+    const client = this.#sender();
+    // SET NX answers OK when it wrote and nil when a live entry was there; an expired one counts as absent.
+    const command = ttlMs === undefined ? client.set(redisKey, bytes, "NX") : client.set(redisKey, bytes, "PX", ttlMs, "NX");
+    return (await this.#run("setIfAbsent", key, command)) !== null;
   }
 
-  // eslint-disable-next-line require-yield
+  /**
+   * SCANs for this namespace's entries only (`<path>|*`, escaped: a child's keys start with
+   * `<path>:`), on every primary of a Cluster one after the other, a page at a time. The server
+   * skips expired keys; each page's keys are decoded from the layout and yielded as one batch.
+   */
   protected async *listKeys(): AsyncGenerator<readonly string[]> {
-    throw new Error(`${this.kind}: keys is not implemented yet`);
+    const pattern = this.#path === undefined ? "*" : entryMatchPattern(this.#path);
+    const prefixBytes = Buffer.byteLength(this.#prefix);
+    try {
+      for (const server of await this.#servers("keys")) {
+        for await (const page of this.#scan("keys", server, pattern)) {
+          const keys: string[] = [];
+          for (const redisKey of page) {
+            const key = decodeEntryKey(redisKey, prefixBytes);
+            if (key !== undefined) keys.push(key);
+          }
+          if (keys.length > 0) yield keys;
+        }
+      }
+    } catch (error) {
+      // A SCAN cut short by close() fails for that reason, whatever the client answered.
+      this.assertOpen("keys");
+      throw error;
+    }
   }
 
   protected deleteEntry(key: string): Promise<void> {
@@ -166,8 +186,7 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
   }
 
   protected async entryTtl(key: string): Promise<number | null> {
-    const ms = await this.#run("expiresIn", key, this.#sender().pttl(this.#prefix + key));
-    return ms < 0 ? null : ms;
+    return ttlFromPttl(await this.#run("expiresIn", key, this.#sender().pttl(this.#prefix + key)));
   }
 
   protected async deleteAllEntries(): Promise<void> {
@@ -180,17 +199,10 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
     }
     const pattern = namespaceMatchPattern(this.#path);
     const client = this.#client;
-    if (!client.isCluster) {
-      await this.#deleteMatching(client, pattern, (keys) => this.#run("deleteAll", undefined, client.unlink(...keys)));
-      return;
-    }
-    // A Cluster lists its nodes only once it is ready; any command waits for that.
-    if (client.status !== "ready") await this.#run("deleteAll", undefined, client.exists(this.#prefix));
-    const primaries = client.nodes?.("master") ?? [];
-    if (primaries.length === 0) {
-      throw new StoreUnavailableError({ store: this.description, operation: "deleteAll", reason: "the Cluster client knows no primary node" });
-    }
-    await Promise.all(primaries.map((node) => this.#deleteMatching(node, pattern, (keys) => this.#unlinkBySlot(keys))));
+    const unlink = client.isCluster
+      ? (keys: Buffer[]) => this.#unlinkBySlot(keys)
+      : (keys: Buffer[]) => this.#run("deleteAll", undefined, client.unlink(...keys));
+    await Promise.all((await this.#servers("deleteAll")).map((server) => this.#deleteMatching(server, pattern, unlink)));
   }
 
   protected createChild(name: string): RespStore<C> {
@@ -217,24 +229,51 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
   }
 
   /**
-   * SCANs one server for `pattern` and removes each page with `unlink` while the next page is
+   * Removes each page of keys `server` has for `pattern` with `unlink` while the next page is
    * being scanned, so at most one page of keys is held and at most one UNLINK is in flight.
    */
   async #deleteMatching(server: RespNodeClient, pattern: string, unlink: (keys: Buffer[]) => Promise<unknown>): Promise<void> {
-    let cursor = "0";
     let unlinking: Promise<unknown> = Promise.resolve(undefined);
-    do {
-      const [next, keys] = await this.#run("deleteAll", undefined, server.scanBuffer(cursor, "MATCH", pattern, "COUNT", SCAN_PAGE_SIZE));
-      cursor = next.toString();
-      if (keys.length > 0) {
-        const failure = await unlinking;
-        if (failure !== undefined) throw failure;
-        // Resolves to the error instead of rejecting, so a failure waits for us without being unhandled.
-        unlinking = unlink(keys).then(() => undefined, (error: unknown) => error);
-      }
-    } while (cursor !== "0");
+    for await (const keys of this.#scan("deleteAll", server, pattern)) {
+      const failure = await unlinking;
+      if (failure !== undefined) throw failure;
+      // Resolves to the error instead of rejecting, so a failure waits for us without being unhandled.
+      unlinking = unlink(keys).then(() => undefined, (error: unknown) => error);
+    }
     const failure = await unlinking;
     if (failure !== undefined) throw failure;
+  }
+
+  /** The non-empty pages of keys `server` has for `pattern`, one `SCAN` round trip per page. */
+  async *#scan(operation: string, server: RespNodeClient, pattern: string): AsyncGenerator<Buffer[]> {
+    let cursor = "0";
+    do {
+      const [next, keys] = await this.#run(operation, undefined, server.scanBuffer(cursor, "MATCH", pattern, "COUNT", SCAN_PAGE_SIZE));
+      cursor = next.toString();
+      if (keys.length > 0) yield keys;
+    } while (cursor !== "0");
+  }
+
+  /** What to SCAN: the client itself, or every primary of a Cluster. */
+  async #servers(operation: string): Promise<RespNodeClient[]> {
+    const client = this.#client;
+    if (!client.isCluster) return [client];
+    // A Cluster lists its nodes only once it is ready; any command waits for that.
+    if (client.status !== "ready") await this.#run(operation, undefined, client.exists(this.#prefix));
+    const primaries = client.nodes?.("master") ?? [];
+    if (primaries.length === 0) {
+      throw new StoreUnavailableError({ store: this.description, operation, reason: "the Cluster client knows no primary node" });
+    }
+    return primaries;
+  }
+
+  /** Throws the error for an increment the script refused, as core's counter helpers word it. */
+  #refusedIncrement(reply: unknown, key: string, by: number): never {
+    const [code, current] = reply as [number, Buffer];
+    const value = decodeCounter(current, key, this.description);
+    if (code === INCREMENT_REFUSED.overflow) addToCounter(value, by, key, this.description);
+    // Unreachable while the script and core agree on what a counter is.
+    throw new InvalidArgumentError({ argument: `entry ${JSON.stringify(key)}`, value: current, expected: "a counter the server accepts", store: this.description });
   }
 
   /** UNLINKs keys found on one Cluster node: one command per hash slot, all in one pipeline. */
@@ -250,15 +289,6 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
     for (const group of bySlot.values()) pipeline.unlink(...group);
     const replies = (await this.#run("deleteAll", undefined, pipeline.exec())) ?? [];
     for (const [error] of replies) if (error) throw translateError(error, { operation: "deleteAll", store: this.description });
-  }
-
-  /** Runs the script command, registering it on first use (once per client, shared by every store on it). */
-  #getAndRenew(redisKey: string, renewMs: number): Promise<Buffer | null> {
-    const commands = this.#sender() as unknown as ScriptCommands;
-    if (typeof commands[GET_AND_RENEW_BUFFER] !== "function") {
-      this.#client.defineCommand(GET_AND_RENEW, { lua: GET_AND_RENEW_SCRIPT, numberOfKeys: 1 });
-    }
-    return commands[GET_AND_RENEW_BUFFER]!(redisKey, renewMs);
   }
 
   /** The client, with its socket corked for the rest of this tick (see {@link coalesceWrites}). */
@@ -334,6 +364,42 @@ function coalesceWrites(client: RespClient): void {
     socket.cork();
   }
 }
+
+/**
+ * A private copy of `value` in the Buffer the client needs. A command can wait in the client's
+ * offline queue past the operation's deadline, so the bytes it sends must be the store's own.
+ */
+function ownBytes(value: Uint8Array): Buffer {
+  const bytes = Buffer.allocUnsafe(value.byteLength);
+  bytes.set(value);
+  return bytes;
+}
+
+/**
+ * `expiresIn` in milliseconds from a PTTL reply: -2 (missing) and -1 (no expiry) give null. PTTL
+ * answers 0 in the last millisecond of a key that GET and EXISTS still see; that live entry
+ * reports 1 ms (0.001 s, the smallest positive value at the contract's resolution), never null.
+ */
+export function ttlFromPttl(ms: number): number | null {
+  if (ms < 0) return null;
+  return ms === 0 ? 1 : ms;
+}
+
+/**
+ * The key of an entry from its Redis key: the bytes after the namespace's prefix, as UTF-8.
+ * Undefined for a Redis key that no `set` could have written (nothing after the prefix, or
+ * bytes that are not UTF-8): another program wrote it, and it is nobody's key here.
+ */
+function decodeEntryKey(redisKey: Buffer, prefixBytes: number): string | undefined {
+  if (redisKey.byteLength <= prefixBytes) return undefined;
+  try {
+    return UTF8.decode(redisKey.subarray(prefixBytes));
+  } catch {
+    return undefined;
+  }
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 function checkClient<C extends RespClient>(client: C | undefined, kind: string): C {
   if (typeof client !== "object" || client === null || typeof client.getBuffer !== "function" || typeof client.defineCommand !== "function") {
