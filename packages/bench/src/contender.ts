@@ -23,6 +23,10 @@ export interface Contender {
   set(key: string, value: Uint8Array, ttlMs?: number): Promise<unknown>;
   /** Resolves to the value, or `null`/`undefined` when missing. */
   get(key: string): Promise<unknown>;
+  /** Adds 1 to the counter under `key`, atomically; resolves the new value. Absent when the contender has none. */
+  increment?(key: string): Promise<number>;
+  /** Writes `value` only when `key` holds nothing, atomically; resolves whether it wrote. Absent when the contender has none. */
+  setIfAbsent?(key: string, value: Uint8Array): Promise<boolean>;
   /** A view on namespace `name`; absent when the contender has no namespaces. */
   namespace?(name: string): NamespaceView;
   close(): Promise<void>;

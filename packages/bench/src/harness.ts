@@ -3,7 +3,7 @@ import { median, quantile } from "./stats.js";
 
 /** A workload that writes then reads, measured per phase. */
 export interface ThroughputWorkload {
-  readonly name: "sequential" | "in-flight" | "large" | "expiry";
+  readonly name: "sequential" | "in-flight" | "large" | "expiry" | "atomic";
   /** How the table names it, e.g. "100 B sequential". */
   readonly title: string;
   readonly valueBytes: number;
@@ -22,7 +22,7 @@ export interface PhaseResult {
   readonly backend: Backend;
   readonly workload: ThroughputWorkload["name"];
   readonly title: string;
-  readonly op: "set" | "get";
+  readonly op: "set" | "get" | "increment" | "setIfAbsent";
   readonly contender: string;
   readonly role: ContenderRole;
   readonly notes: readonly string[];
@@ -73,7 +73,7 @@ export function rotate<T>(items: readonly T[], round: number): T[] {
   return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
-interface PhaseMeasure {
+export interface PhaseMeasure {
   opsPerSecond: number;
   p50Micros: number;
   p99Micros: number;
@@ -85,7 +85,7 @@ interface PhaseMeasure {
  * Runs `ops` calls of `operation`, `inFlight` at a time, timing one call in `sampleEvery`.
  * Resolves to throughput, latency quantiles and how many calls resolved to null/undefined.
  */
-async function measurePhase(
+export async function measurePhase(
   operation: (key: string) => Promise<unknown>,
   keys: readonly string[],
   ops: number,

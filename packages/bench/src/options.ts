@@ -1,7 +1,7 @@
 import { BACKENDS, type Backend } from "./contender.js";
 
 /** The workloads, by the names `--workloads` takes. */
-export const WORKLOADS = ["sequential", "in-flight", "large", "expiry", "delete-all", "memory-per-entry"] as const;
+export const WORKLOADS = ["sequential", "in-flight", "large", "expiry", "atomic", "delete-all", "memory-per-entry"] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 /** Sizes and selection of one bench run. */

@@ -1,3 +1,4 @@
+import { runAtomic } from "./atomic-workload.js";
 import type { Backend, BackendSuite } from "./contender.js";
 import { runDeleteAll, runThroughput, type DeleteAllResult, type PhaseResult, type ThroughputWorkload } from "./harness.js";
 import type { BenchOptions } from "./options.js";
@@ -40,6 +41,7 @@ export function throughputWorkloads(options: BenchOptions, backend: Backend): Th
     { name: "in-flight", title: `100 B, ${options.inFlight} in flight`, valueBytes: 100, ops, keys: ops, inFlight: options.inFlight },
     { name: "large", title: "64 KiB sequential", valueBytes: 65_536, ops: largeOps, keys: Math.min(largeOps, 256), inFlight: 1 },
     { name: "expiry", title: "100 B with 60 s expiry", valueBytes: 100, ops, keys: ops, inFlight: 1, ttlMs: 60_000 },
+    { name: "atomic", title: "increment / setIfAbsent, sequential", valueBytes: 100, ops, keys: ops, inFlight: 1 },
   ];
   return all.filter((workload) => options.workloads.includes(workload.name));
 }
@@ -68,7 +70,8 @@ export async function runBench(options: BenchOptions, environment: BenchEnvironm
       const backendPhases: PhaseResult[] = [];
       for (const workload of throughputWorkloads(options, backend)) {
         environment.log(`${backend}: ${workload.title}, ${workload.ops} ops x ${options.rounds} rounds`);
-        backendPhases.push(...(await runThroughput(suite, workload, options.rounds)));
+        const run = workload.name === "atomic" ? runAtomic : runThroughput;
+        backendPhases.push(...(await run(suite, workload, options.rounds)));
         await suite.reset();
       }
       if (backendPhases.length > 0) parts.push(throughputTable(backendPhases));

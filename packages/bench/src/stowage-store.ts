@@ -10,6 +10,8 @@ export function stowageStore(name: string, store: NamespacedStore, notes: readon
     notes,
     set: (key, value, ttlMs) => (ttlMs === undefined ? store.set(key, value) : store.set(key, value, { expiresIn: ttlMs / 1_000 })),
     get: (key) => store.get(key),
+    increment: (key) => store.increment(key),
+    setIfAbsent: (key, value) => store.setIfAbsent(key, value),
     namespace(space) {
       let view = views.get(space);
       if (!view) views.set(space, (view = store.withNamespace(space)));

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdir, mkdtemp, readdir, rename, rm, stat, utimes } from "node:fs/promises";
+import { lstat, lutimes, mkdir, mkdtemp, readdir, readlink, rename, rm, stat, symlink, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { InvalidArgumentError } from "@stowage/core";
@@ -150,11 +150,12 @@ describe("locks and what killed processes leave", () => {
   /** A PID that no process has now: a child that has exited. */
   const deadPid = () => spawnSync(process.execPath, ["-e", ""]).pid!;
 
+  /** A lock of `key` as a process with `owner` left it, taken `age` ms ago. */
   async function plantLock(key: string, owner: string, age: number): Promise<string> {
     const { lock } = paths(key);
-    await mkdir(join(lock, owner), { recursive: true });
+    await symlink(owner, lock);
     const time = new Date(Date.now() - age);
-    await utimes(join(lock, owner), time, time);
+    await lutimes(lock, time, time);
     return lock;
   }
 
@@ -162,16 +163,27 @@ describe("locks and what killed processes leave", () => {
     await store.set("c", "1");
     const lock = await plantLock("c", `${deadPid()}.${hostHash()}.x`, 0);
     expect(await store.increment("c")).toBe(2);
-    await expect(stat(lock)).rejects.toMatchObject({ code: "ENOENT" });
+    await expect(lstat(lock)).rejects.toMatchObject({ code: "ENOENT" });
   });
 
   test(`a lock that cannot be checked (another host) is stale after ${STALE_LOCK_MS} ms`, async () => {
     await store.set("c", "1");
     const lock = await plantLock("c", "1.otherhost.x", 0);
-    expect(await breakIfStale(lock)).toBe(false);
-    await utimes(join(lock, "1.otherhost.x"), new Date(Date.now() - STALE_LOCK_MS - 1_000), new Date(Date.now() - STALE_LOCK_MS - 1_000));
-    expect(await breakIfStale(lock)).toBe(true);
+    expect(await breakIfStale(lock, storage)).toBe(false);
+    await lutimes(lock, new Date(Date.now() - STALE_LOCK_MS - 1_000), new Date(Date.now() - STALE_LOCK_MS - 1_000));
+    expect(await breakIfStale(lock, storage)).toBe(true);
     expect(await store.increment("c")).toBe(2);
+  });
+
+  test("a process killed while freeing a stale lock leaves a breaker lock that is freed in turn", async () => {
+    await store.set("c", "1");
+    const lock = await plantLock("c", `${deadPid()}.${hostHash()}.x`, 0);
+    await mkdir(join(`${lock}.break`, `${deadPid()}.${hostHash()}.y`), { recursive: true });
+    expect(await store.increment("c")).toBe(2);
+    // A breaker lock left with a dead owner and no lock to free: the sweep removes it.
+    await mkdir(join(`${lock}.break`, `${deadPid()}.${hostHash()}.z`), { recursive: true });
+    expect(await store.deleteExpired()).toBe(0);
+    expect(await readdir(dirname(lock))).toEqual([basename(paths("c").path)]);
   });
 
   test("an entry left aside by a killed process is put back: read, incremented, deleted, swept", async () => {
@@ -196,6 +208,8 @@ describe("locks and what killed processes leave", () => {
   });
 });
 
+const storage = { root: "", durable: false, fileMode: 0o600, directoryMode: 0o700, modeChecked: false, chmodFiles: false, timesChecked: false };
+
 /** This host's tag in lock owner names, as the store writes it. */
 function hostHash(): string {
   return hostTag;
@@ -209,7 +223,7 @@ beforeAll(async () => {
     await probe.set("c", "1");
     let owner = "";
     swapHooks.afterMoveAside = async (held) => {
-      owner = (await readdir(held.lock))[0]!;
+      owner = await readlink(held.lock);
     };
     await probe.increment("c");
     hostTag = owner.split(".")[1]!;

@@ -1,7 +1,7 @@
-import { lstat, open, rm, type FileHandle } from "node:fs/promises";
+import { lstat, open, rm, rmdir, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { HEADER_SIZE, decodeHeader } from "./entry-format.js";
-import { breakIfStale, tryLock, unlock } from "./entry-lock.js";
+import { breakBreakerIfStale, breakIfStale, tryLock, unlock } from "./entry-lock.js";
 import { restoreAside, swapEntry } from "./entry-swap.js";
 import { READ_FLAGS, errorCode, expiryOf, listDirectory, readFully, type Storage } from "./file-io.js";
 import { ASIDE_PREFIX, ENTRY_NAME, FAN_OUT_NAME, LOCK_PREFIX, NAMESPACE_NAME, TEMP_PREFIX, TRASH_PREFIX, entryPathsIn, type EntryPaths } from "./layout.js";
@@ -63,9 +63,14 @@ async function sweepFanOut(directory: string, pass: Pass): Promise<number> {
       if (await removeIfExpired(entryPathsIn(directory, name), pass)) removed++;
     } else if (name.startsWith(TEMP_PREFIX) && (child.isFile() || child.isDirectory())) {
       if (await isStale(path, pass)) await remove(path, pass);
+    } else if (child.isSymbolicLink() && name.startsWith(LOCK_PREFIX)) {
+      // A lock whose owner was killed: free it (what it left aside is put back below).
+      await guard(path, pass, () => breakIfStale(path, pass.storage));
     } else if (child.isDirectory() && name.startsWith(LOCK_PREFIX)) {
-      // A lock whose owner was killed: free it, and put back what it may have left aside.
-      await guard(path, pass, () => breakIfStale(path));
+      // The breaker lock of a lock, left by a process killed while it freed a stale lock.
+      await guard(path, pass, async () => {
+        if (await breakBreakerIfStale(path)) await rmdir(path).catch(() => undefined); // in use again: left
+      });
     } else if (child.isFile() && name.startsWith(ASIDE_PREFIX) && ENTRY_NAME.test(name.slice(ASIDE_PREFIX.length))) {
       await underLock(entryPathsIn(directory, name.slice(ASIDE_PREFIX.length)), pass, (paths) => restoreAside(paths));
     }
