@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { InvalidArgumentError, StoreCorruptionError, StoreUnavailableError } from "@stowage/core";
 import { encodeHeader } from "./entry-format.js";
-import { FileStore } from "./index.js";
+import { FileStore, type FileStoreOptions } from "./index.js";
 import { entryPath, namespaceDirectory, rootDirectory } from "./layout.js";
 
 let scratch: string;
@@ -120,6 +120,13 @@ describe("permissions", () => {
     } finally {
       process.umask(previous);
     }
+  });
+
+  test("every option takes an explicit undefined (this package type-checks with exactOptionalPropertyTypes)", async () => {
+    const fromEnvironment: FileStoreOptions = { path: join(scratch, "env"), durable: undefined, fileMode: undefined, directoryMode: undefined };
+    const store = new FileStore(fromEnvironment);
+    await store.set("k", "v");
+    expect((await stat(entryPath(rootDirectory(join(scratch, "env")), "k"))).mode & 0o777).toBe(0o600);
   });
 
   test("modes and paths are checked when the store is made", () => {
