@@ -1,5 +1,5 @@
-import { spawnSync } from "node:child_process";
-import { lstat, lutimes, mkdir, mkdtemp, readdir, readlink, rename, rm, stat, symlink, utimes } from "node:fs/promises";
+import { spawn, spawnSync } from "node:child_process";
+import { lstat, lutimes, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, stat, symlink, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { InvalidArgumentError } from "@stowage/core";
@@ -173,6 +173,22 @@ describe("locks and what killed processes leave", () => {
     await lutimes(lock, new Date(Date.now() - STALE_LOCK_MS - 1_000), new Date(Date.now() - STALE_LOCK_MS - 1_000));
     expect(await breakIfStale(lock, storage)).toBe(true);
     expect(await store.increment("c")).toBe(2);
+  });
+
+  test("a live owner on this host keeps its lock however old; a reused PID does not", async () => {
+    await store.set("c", "1");
+    const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"], { stdio: "ignore" });
+    try {
+      const pid = child.pid!;
+      const started = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ")[19]!;
+      const lock = await plantLock("c", `${pid}.${hostHash()}.${started}.x`, STALE_LOCK_MS * 100);
+      expect(await breakIfStale(lock, storage)).toBe(false);
+      await rm(lock);
+      await plantLock("c", `${pid}.${hostHash()}.${Number(started) - 1}.x`, 0); // the PID's earlier owner
+      expect(await breakIfStale(lock, storage)).toBe(true);
+    } finally {
+      child.kill("SIGKILL");
+    }
   });
 
   test("a process killed while freeing a stale lock leaves a breaker lock that is freed in turn", async () => {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { readlinkSync } from "node:fs";
-import { lstat, mkdir, readdir, readlink, rename, rmdir, stat, symlink, unlink } from "node:fs/promises";
+import { readFileSync, readlinkSync } from "node:fs";
+import { lstat, mkdir, readdir, readFile, readlink, rename, rmdir, symlink, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { errorCode, makeDirectory, type Storage } from "./file-io.js";
@@ -8,7 +8,8 @@ import { TEMP_PREFIX, uniqueName } from "./layout.js";
 
 /*
  * The lock of one entry, shared by every process on the host: a symbolic link `.lock-<hash>`
- * whose target names its owner (`<pid>.<host>.<unique>`; it points nowhere).
+ * whose target names its owner (`<pid>.<host>.<start>.<unique>`: its PID, host and PID
+ * namespace, and the time its process started; it points nowhere).
  *
  * - Taking it is one symlink() (which fails when the link exists), releasing it one unlink(): a
  *   lock costs two file-system calls, as cheap as a file can be made and removed.
@@ -19,19 +20,20 @@ import { TEMP_PREFIX, uniqueName } from "./layout.js";
  *   and freed by removing the owner directory by its exact name, so even two processes freeing
  *   a dead breaker at once never remove anything else. It is slower (directory operations), but
  *   only taken when a lock is stale.
- * - A lock is stale when its owner process is gone from this host (checked with signal 0, in
- *   the same PID namespace), or in any case once it is STALE_LOCK_MS old: then an owner that
- *   could not be checked (another host or PID namespace, a reused PID), or that stopped for that
- *   long, loses it.
+ * - A lock is stale when its owner process is gone from this host: no process has its PID (in
+ *   the same PID namespace), or the process that has it now started at another time (the PID
+ *   was reused). Both are checked at once, so the lock of a killed process is taken over by the
+ *   next process that wants it. A live owner on this host never loses its lock, however long
+ *   it holds it. Only an owner that cannot be checked (another host or PID namespace, or a
+ *   system without /proc) loses it once it is STALE_LOCK_MS old.
  *
  * Within one process, takers of one lock queue in memory first, so the process hands the lock
  * from one operation to the next without polling and only processes compete on the file system.
  */
 
 /**
- * How long an owner may hold a lock before anyone may take it over, in ms. Holders keep it for
- * one read-modify-write of one file (well under a millisecond unloaded), so this only matters
- * for an owner whose death cannot be checked, or that was stopped (SIGSTOP, a debugger).
+ * How long an owner that cannot be checked may hold a lock before anyone may take it over, in
+ * ms. Holders keep it for one read-modify-write of one file (well under a millisecond unloaded).
  */
 export const STALE_LOCK_MS = 10_000;
 
@@ -51,6 +53,19 @@ const HOST = (() => {
   }
   return createHash("sha256").update(`${hostname()}\0${pidNamespace}`).digest("hex").slice(0, 16);
 })();
+
+/** When the process `pid` started (clock ticks since boot, from /proc), or "" where unknown. */
+function startTime(pid: number | "self", text?: string): string {
+  try {
+    const stat = text ?? readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? "";
+  } catch {
+    return "";
+  }
+}
+
+const START = startTime("self");
 
 /** A lock this process holds. */
 export interface HeldLock {
@@ -105,7 +120,7 @@ export async function unlock(lock: HeldLock): Promise<void> {
   await release(lock);
 }
 
-const newOwner = () => `${process.pid}.${HOST}.${uniqueName("")}`;
+const newOwner = () => `${process.pid}.${HOST}.${START}.${uniqueName("")}`;
 
 async function acquire(lockPath: string, storage: Storage, wait: false, create: boolean): Promise<HeldLock | null>;
 async function acquire(lockPath: string, storage: Storage, wait: true, create: boolean): Promise<HeldLock>;
@@ -166,10 +181,17 @@ async function ownerOf(lockPath: string): Promise<string | null> {
   }
 }
 
-/** Whether the owner of the lock or breaker lock at `path` is stale; `path` gives its age. */
+/** Whether `owner` of the lock or breaker lock at `path` is stale; `path` gives its age. */
 async function isStale(path: string, owner: string): Promise<boolean> {
-  const [pid, host] = owner.split(".");
-  if (host === HOST && !isAlive(Number(pid))) return true;
+  const [pidText, host, start] = owner.split(".");
+  const pid = Number(pidText);
+  if (host === HOST && start) {
+    if (!isAlive(pid)) return true;
+    if (pid === process.pid) return start !== START;
+    const now = await readFile(`/proc/${pid}/stat`, "utf8").then((text) => startTime(pid, text), () => null);
+    if (now === null) return !isAlive(pid); // gone between the two looks
+    if (now !== "") return now !== start;
+  }
   try {
     return (await lstat(path)).mtimeMs < Date.now() - STALE_LOCK_MS;
   } catch (error) {
@@ -240,10 +262,7 @@ export async function breakBreakerIfStale(path: string): Promise<boolean> {
   }
   for (const owner of owners) {
     const ownerPath = join(path, owner);
-    const [pid, host] = owner.split(".");
-    const dead = host === HOST && !isAlive(Number(pid));
-    const old = dead || (await stat(ownerPath).then((stats) => stats.mtimeMs < Date.now() - STALE_LOCK_MS, () => true));
-    if (!old) return false;
+    if (!(await isStale(ownerPath, owner))) return false;
     await rmdir(ownerPath).catch((error: unknown) => {
       if (errorCode(error) !== "ENOENT") throw error;
     });
