@@ -191,6 +191,24 @@ describe("locks and what killed processes leave", () => {
     }
   });
 
+  test("a killed owner that its parent has not reaped yet (a zombie) holds nothing", async () => {
+    await store.set("c", "1");
+    // sh starts the owner in the background, prints its PID, then becomes `sleep`, which never
+    // reaps it: once killed, the owner stays a zombie with its PID and start time.
+    const parent = spawn("sh", ["-c", `"${process.execPath}" -e "setTimeout(() => {}, 60000)" & echo $!; exec sleep 60`], { stdio: ["ignore", "pipe", "ignore"] });
+    try {
+      const pid = Number(await new Promise<string>((resolve) => parent.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString()))));
+      const started = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ")[19]!;
+      const lock = await plantLock("c", `${pid}.${hostHash()}.${started}.x`, 0);
+      expect(await breakIfStale(lock, storage)).toBe(false);
+      process.kill(pid, "SIGKILL");
+      for (let i = 0; i < 500 && (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]![0] !== "Z"; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await store.increment("c")).toBe(2);
+    } finally {
+      parent.kill("SIGKILL");
+    }
+  });
+
   test("a process killed while freeing a stale lock leaves a breaker lock that is freed in turn", async () => {
     await store.set("c", "1");
     const lock = await plantLock("c", `${deadPid()}.${hostHash()}.x`, 0);

@@ -54,18 +54,17 @@ const HOST = (() => {
   return createHash("sha256").update(`${hostname()}\0${pidNamespace}`).digest("hex").slice(0, 16);
 })();
 
-/** When the process `pid` started (clock ticks since boot, from /proc), or "" where unknown. */
-function startTime(pid: number | "self", text?: string): string {
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces). */
+const statFields = (stat: string): string[] => stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+
+/** When this process started (clock ticks since boot, from /proc), or "" where unknown. */
+const START = (() => {
   try {
-    const stat = text ?? readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The command name (field 2) is in parentheses and may hold spaces: count after it.
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? "";
+    return statFields(readFileSync("/proc/self/stat", "utf8"))[19] ?? "";
   } catch {
     return "";
   }
-}
-
-const START = startTime("self");
+})();
 
 /** A lock this process holds. */
 export interface HeldLock {
@@ -188,9 +187,14 @@ async function isStale(path: string, owner: string): Promise<boolean> {
   if (host === HOST && start) {
     if (!isAlive(pid)) return true;
     if (pid === process.pid) return start !== START;
-    const now = await readFile(`/proc/${pid}/stat`, "utf8").then((text) => startTime(pid, text), () => null);
-    if (now === null) return !isAlive(pid); // gone between the two looks
-    if (now !== "") return now !== start;
+    const fields = await readFile(`/proc/${pid}/stat`, "utf8").then(statFields, () => null);
+    if (fields === null) {
+      if (!isAlive(pid)) return true; // gone between the two looks; else /proc hides it: by age
+    } else {
+      // A zombie (killed, not yet reaped by its parent) holds nothing any more.
+      if (fields[0] === "Z" || fields[0] === "X") return true;
+      if (fields[19] !== undefined) return fields[19] !== start;
+    }
   }
   try {
     return (await lstat(path)).mtimeMs < Date.now() - STALE_LOCK_MS;
