@@ -81,12 +81,12 @@ const queues = new Map<string, Promise<unknown>>();
  *   directory rejects with `ENOENT`.
  * @throws the system error of a file-system failure (the caller wraps it).
  */
-export async function withLock<T>(lockPath: string, storage: Storage, task: () => Promise<T>, create = true): Promise<T> {
+export async function withLock<T>(lockPath: string, storage: Storage, task: (lock: HeldLock) => Promise<T>, create = true): Promise<T> {
   const previous = queues.get(lockPath);
   const run = (previous ?? Promise.resolve()).then(async () => {
     const lock = await acquire(lockPath, storage, true, create);
     try {
-      return await task();
+      return await task(lock);
     } finally {
       await release(lock);
     }
@@ -112,6 +112,18 @@ export async function withLock<T>(lockPath: string, storage: Storage, task: () =
 export async function tryLock(lockPath: string, storage: Storage): Promise<HeldLock | null> {
   if (queues.has(lockPath)) return null;
   return acquire(lockPath, storage, false, false);
+}
+
+/**
+ * Checks that `lock` is still this process's, before writing under it: a deleteAll that took
+ * the lock's directory away (and a new directory in its place) takes the lock with it.
+ *
+ * @throws an error with code `ENOENT` when it is not: the caller starts again.
+ */
+export async function assertHeld(lock: HeldLock): Promise<void> {
+  if ((await ownerOf(lock.path)) !== lock.owner) {
+    throw Object.assign(new Error(`the lock ${lock.path} went away with its directory`), { code: "ENOENT" });
+  }
 }
 
 /** Releases a lock taken with {@link tryLock}. */

@@ -12,7 +12,7 @@ import {
 } from "@stowage/core";
 import { encodeHeader } from "./entry-format.js";
 import { InvalidEntryFile, isExpired, openEntry, type EntryFile } from "./entry-file.js";
-import { withLock } from "./entry-lock.js";
+import { assertHeld, withLock, type HeldLock } from "./entry-lock.js";
 import { restoreAside, swapEntry } from "./entry-swap.js";
 import { checkMode, errorCode, makeDirectory, syncDirectory, writeNewFile, type Storage } from "./file-io.js";
 import { TEMP_PREFIX, TRASH_PREFIX, entryPaths, namespaceDirectory, rootDirectory, uniqueName, type EntryPaths } from "./layout.js";
@@ -268,7 +268,7 @@ export class FileStore extends BaseStore {
   ): Promise<T> {
     const paths = entryPaths(this.#directory, key);
     const keyBytes = Buffer.from(key, "utf8");
-    return this.#locked(paths, key, operation, async () => {
+    return this.#locked(paths, key, operation, async (lock) => {
       for (;;) {
         const entry = await this.#openLocked(paths, keyBytes);
         try {
@@ -276,6 +276,7 @@ export class FileStore extends BaseStore {
           const { result, write } = decide(entry !== null && !isExpired(entry, now) ? entry : null, now);
           if (write === undefined) return result;
           const buffers = [encodeHeader(keyBytes, write.expiresAt), write.value];
+          await assertHeld(lock);
           if (await this.#replaceLocked(paths, entry, buffers, write.expiresAt, operation)) return result;
         } finally {
           await entry?.handle.close();
@@ -350,7 +351,7 @@ export class FileStore extends BaseStore {
    * Runs `task` holding the entry's lock. A concurrent deleteAll can take the directory, and the
    * lock with it, away meanwhile (the task then fails with ENOENT): it starts again.
    */
-  async #locked<T>(paths: EntryPaths, key: string, operation: string, task: () => Promise<T>): Promise<T> {
+  async #locked<T>(paths: EntryPaths, key: string, operation: string, task: (lock: HeldLock) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await withLock(paths.lock, this.#storage, task);
