@@ -1,11 +1,17 @@
 import { BaseStore, addToCounter, decodeCounter, encodeCounter } from "@stowage/core";
 
-/** An entry; `expiresAt` is in epoch milliseconds, undefined for no expiry. */
-type Entry = { value: Uint8Array; expiresAt: number | undefined };
+/**
+ * An entry; `expiresAt` is in epoch milliseconds, undefined for no expiry. `added` says when its
+ * key entered the map (an overwrite keeps it, as the map keeps the key's place).
+ */
+type Entry = { value: Uint8Array; expiresAt: number | undefined; added: number };
 /** One namespace: its own entries, and its child namespaces by name. */
 type Node = { entries: Map<string, Entry>; children: Map<string, Node> };
 
 const newNode = (): Node => ({ entries: new Map(), children: new Map() });
+
+/** Counts keys entering any map; keys() skips those that entered after it started. */
+let additions = 0;
 
 function clear(node: Node): void {
   node.entries.clear();
@@ -51,7 +57,12 @@ export class MapStore extends BaseStore {
 
   protected writeEntry(key: string, value: Uint8Array, ttlMs: number | undefined): void {
     // `value` is already the store's own copy, made by BaseStore.
-    this.#node.entries.set(key, { value, expiresAt: ttlMs === undefined ? undefined : Date.now() + ttlMs });
+    this.#put(key, value, ttlMs === undefined ? undefined : Date.now() + ttlMs);
+  }
+
+  #put(key: string, value: Uint8Array, expiresAt: number | undefined): void {
+    const added = this.#node.entries.get(key)?.added ?? ++additions;
+    this.#node.entries.set(key, { value, expiresAt, added });
   }
 
   // Every method runs to completion without awaiting, so within one process each is atomic.
@@ -60,7 +71,7 @@ export class MapStore extends BaseStore {
     const next = addToCounter(decodeCounter(entry?.value ?? null, key, this.description), by, key, this.description);
     // A live counter keeps its expiry; only a new one gets `ttlMs`.
     const expiresAt = entry ? entry.expiresAt : ttlMs === undefined ? undefined : Date.now() + ttlMs;
-    this.#node.entries.set(key, { value: encodeCounter(next), expiresAt });
+    this.#put(key, encodeCounter(next), expiresAt);
     return next;
   }
 
@@ -71,10 +82,13 @@ export class MapStore extends BaseStore {
   }
 
   protected async *listKeys(): AsyncGenerator<readonly string[]> {
-    // A Map's iterator survives entries being added and removed between batches.
+    // A Map's iterator survives entries being added and removed between batches. A key deleted
+    // and set again during the walk moves to the end of the map: skipping keys that entered
+    // after the start keeps it from being yielded twice.
+    const start = additions;
     let batch: string[] = [];
     for (const [key, entry] of this.#node.entries) {
-      if (entry.expiresAt !== undefined && entry.expiresAt <= Date.now()) continue;
+      if (entry.added > start || (entry.expiresAt !== undefined && entry.expiresAt <= Date.now())) continue;
       batch.push(key);
       if (batch.length === 500) {
         yield batch;

@@ -4,7 +4,7 @@ import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 
 /** The packages whose versions a report names. */
-const PACKAGES = ["ioredis", "iovalkey", "keyv", "@keyv/redis", "@keyv/valkey", "unstorage", "cache-manager"] as const;
+const PACKAGES = ["ioredis", "iovalkey", "keyv", "@keyv/redis", "@keyv/valkey", "unstorage", "cache-manager", "connect-redis", "redis", "express-session"] as const;
 
 /** The installed version of `name`, found by walking up from its entry point (some hide package.json from `exports`). */
 function installedVersion(resolve: (name: string) => string, name: string): string {

@@ -73,6 +73,7 @@ export function rotate<T>(items: readonly T[], round: number): T[] {
   return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
+/** One phase's figures. */
 export interface PhaseMeasure {
   opsPerSecond: number;
   p50Micros: number;

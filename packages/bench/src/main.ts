@@ -9,6 +9,7 @@ import { memorySuite } from "./memory-contenders.js";
 import { parseBenchOptions, UsageError } from "./options.js";
 import { redisSuite } from "./redis-contenders.js";
 import { runBench } from "./run-bench.js";
+import { runSessionsBench } from "./sessions-bench.js";
 import { valkeySuite } from "./valkey-contenders.js";
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -17,7 +18,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const log = (line: string) => process.stderr.write(`bench [${((performance.now() - started) / 1_000).toFixed(1)} s]: ${line}\n`);
   const suites: Partial<Record<Backend, () => Promise<BackendSuite>>> = { memory: memorySuite, file: fileSuite, redis: redisSuite, valkey: valkeySuite };
   try {
-    const report = await runBench(options, { suites, measureMemory: measureMemoryPerEntry, log });
+    const report = await runBench(options, { suites, integrations: { sessions: runSessionsBench }, measureMemory: measureMemoryPerEntry, log });
     const sizes = options.quick ? "quick sizes" : "full sizes";
     process.stdout.write(`# Stowage bench (${sizes}, ${options.rounds} rounds, medians)\n\n${describeEnvironment(import.meta.url)}\n\n${report.markdown}`);
   } finally {

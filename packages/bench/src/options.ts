@@ -1,5 +1,9 @@
 import { BACKENDS, type Backend } from "./contender.js";
 
+/** The integration suites `--only` also takes, run after the backends (each starts what it needs). */
+export const INTEGRATIONS = ["sessions"] as const;
+export type Integration = (typeof INTEGRATIONS)[number];
+
 /** The workloads, by the names `--workloads` takes. */
 export const WORKLOADS = ["sequential", "in-flight", "large", "expiry", "atomic", "delete-all", "memory-per-entry"] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
@@ -20,12 +24,13 @@ export interface BenchOptions {
   /** Entries held when measuring memory per entry. */
   memoryEntries: number;
   backends: readonly Backend[];
+  integrations: readonly Integration[];
   workloads: readonly WorkloadName[];
 }
 
 const USAGE = `Usage: pnpm bench [--quick] [--rounds N] [--ops N] [--large-ops N] [--in-flight N]
                   [--delete-entries N] [--memory-entries N]
-                  [--only ${BACKENDS.join(",")}] [--workloads ${WORKLOADS.join(",")}]
+                  [--only ${[...BACKENDS, ...INTEGRATIONS].join(",")}] [--workloads ${WORKLOADS.join(",")}]
   --quick            small sizes and 3 rounds (under a minute)
   --rounds N         rounds per workload (default 5, quick 3)
   --ops N            operations per phase of the 100-byte workloads, every backend
@@ -36,7 +41,7 @@ const USAGE = `Usage: pnpm bench [--quick] [--rounds N] [--ops N] [--large-ops N
   --delete-entries N entries in each of the two namespaces of deleteAll, every backend
                      (default 100000, file 20000; quick 2000, file 500)
   --memory-entries N entries held when measuring memory per entry (default 1000000, quick 100000)
-  --only LIST        backends to run (default all)
+  --only LIST        backends and integration suites to run (default all)
   --workloads LIST   workloads to run (default all)`;
 
 /** A bad command line; `main` prints the message and the usage. */
@@ -86,6 +91,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     deleteEntries: quick ? { memory: 2_000, file: 500, redis: 2_000, valkey: 2_000 } : { memory: 100_000, file: 20_000, redis: 100_000, valkey: 100_000 },
     memoryEntries: quick ? 100_000 : 1_000_000,
     backends: BACKENDS,
+    integrations: INTEGRATIONS,
     workloads: WORKLOADS,
   };
   let largeOps: number | undefined;
@@ -102,7 +108,12 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       case "--in-flight": options.inFlight = positiveInteger(name, value()); break;
       case "--delete-entries": options.deleteEntries = perBackend(positiveInteger(name, value())); break;
       case "--memory-entries": options.memoryEntries = positiveInteger(name, value()); break;
-      case "--only": options.backends = list(name, value(), BACKENDS); break;
+      case "--only": {
+        const names: readonly string[] = list(name, value(), [...BACKENDS, ...INTEGRATIONS]);
+        options.backends = BACKENDS.filter((backend) => names.includes(backend));
+        options.integrations = INTEGRATIONS.filter((integration) => names.includes(integration));
+        break;
+      }
       case "--workloads": options.workloads = list(name, value(), WORKLOADS); break;
       default: throw new UsageError(`unknown flag ${JSON.stringify(flag)}`);
     }

@@ -18,7 +18,8 @@ export interface MemoryResult {
   readonly rssBytesPerEntry: number;
 }
 
-function ratioText(ratio: number): string {
+/** A ratio as `1.23×`, or `n/a`. */
+export function ratioText(ratio: number): string {
   return Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : "n/a";
 }
 
@@ -69,11 +70,13 @@ export function deleteAllVerdict(row: DeleteAllResult, rows: readonly DeleteAllR
   return all([check("≤ 1.2× SCAN+UNLINK", ratio, ratio <= 1.2), { text: correct ? "exact" : "wrong survivors", meets: correct }]);
 }
 
-function integer(value: number): string {
+/** A whole number with thousands separators, or `n/a`. */
+export function integer(value: number): string {
   return Number.isFinite(value) ? Math.round(value).toLocaleString("en-US") : "n/a";
 }
 
-function micros(value: number): string {
+/** Microseconds with two significant decimals below 100, or `n/a`. */
+export function micros(value: number): string {
   if (!Number.isFinite(value)) return "n/a";
   return value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : Math.round(value).toLocaleString("en-US");
 }
@@ -86,7 +89,8 @@ function verdictCells(verdict: Verdict | undefined): [string, string] {
   return verdict ? [verdict.text, verdict.meets ? "meets" : "**misses**"] : ["", ""];
 }
 
-function table(header: string[], rows: string[][]): string {
+/** A Markdown table. */
+export function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.map((cell) => cell.replaceAll("|", "\\|")).join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }

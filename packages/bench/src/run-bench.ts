@@ -1,7 +1,7 @@
 import { runAtomic } from "./atomic-workload.js";
 import type { Backend, BackendSuite } from "./contender.js";
 import { runDeleteAll, runThroughput, type DeleteAllResult, type PhaseResult, type ThroughputWorkload } from "./harness.js";
-import type { BenchOptions } from "./options.js";
+import type { BenchOptions, Integration } from "./options.js";
 import {
   countVerdicts,
   deleteAllTable,
@@ -10,7 +10,11 @@ import {
   throughputTable,
   throughputVerdict,
   type MemoryResult,
+  type Verdict,
 } from "./report.js";
+
+/** An integration suite: runs on its own and returns its report section and its verdicts. */
+export type IntegrationSuite = (options: BenchOptions, log: (line: string) => void) => Promise<{ markdown: string; verdicts: readonly Verdict[] }>;
 
 /** What a bench run needs besides its options: how to build each backend's suite. */
 export interface BenchEnvironment {
@@ -18,6 +22,8 @@ export interface BenchEnvironment {
   suites: Partial<Record<Backend, () => Promise<BackendSuite>>>;
   /** Measures memory per entry (in child processes); left out, that workload is skipped with a note. */
   measureMemory?: (entries: number) => Promise<MemoryResult[]>;
+  /** Runs an integration suite; only called for the ones selected. */
+  integrations?: Partial<Record<Integration, IntegrationSuite>>;
   /** Progress lines (stderr in the CLI). */
   log: (line: string) => void;
 }
@@ -98,7 +104,16 @@ export async function runBench(options: BenchOptions, environment: BenchEnvironm
     }
     sections.push(parts.join("\n\n"));
   }
+  const integrationVerdicts: Verdict[] = [];
+  for (const integration of options.integrations) {
+    const run = environment.integrations?.[integration];
+    if (!run) continue;
+    const section = await run(options, environment.log);
+    sections.push(section.markdown);
+    integrationVerdicts.push(...section.verdicts);
+  }
   const verdicts = [
+    ...integrationVerdicts,
     ...phases.map((row) => throughputVerdict(row, phases)),
     ...deletes.map((row) => deleteAllVerdict(row, deletes)),
   ];

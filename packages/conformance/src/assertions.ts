@@ -110,3 +110,34 @@ export function expectSecondsLeft(actual: unknown, ttlSeconds: number, elapsedMs
     );
   }
 }
+
+/**
+ * Checks that `actual` holds exactly the numbers of `expected`, each once, in any order: what N
+ * concurrent increments must resolve.
+ */
+export function expectPermutation(actual: readonly unknown[], expected: readonly number[], what: string): void {
+  const sorted = [...actual].sort((a, b) => Number(a) - Number(b));
+  const wanted = [...expected].sort((a, b) => a - b);
+  const firstDifference = wanted.findIndex((value, index) => sorted[index] !== value);
+  if (sorted.length === wanted.length && firstDifference === -1) return;
+  const counts = new Map<unknown, number>();
+  for (const value of actual) counts.set(value, (counts.get(value) ?? 0) + 1);
+  const repeated = [...counts].filter(([, count]) => count > 1).slice(0, 5).map(([value, count]) => `${show(value)} ×${count}`);
+  fail(
+    `${what}: expected each of ${wanted[0]}..${wanted.at(-1)} once (${wanted.length} values), got ${actual.length} values` +
+      (repeated.length ? `; repeated: ${repeated.join(", ")} (lost updates)` : "") +
+      (firstDifference >= 0 ? `; in order, value ${firstDifference} is ${show(sorted[firstDifference])}, expected ${wanted[firstDifference]}` : ""),
+  );
+}
+
+/**
+ * Checks that an expiry was not moved later. `before` seconds were left when a read resolved at
+ * `beforeAt` (`performance.now()` milliseconds); the read that gave `left` was sent at
+ * `askedAt`. An unchanged deadline allows at most `before - (askedAt - beforeAt)` seconds, give or
+ * take 5 ms for a clock that steps; a deadline set again later shows as more.
+ */
+export function expectExpiryKept(before: number, beforeAt: number, left: unknown, askedAt: number, what: string): void {
+  const most = before - (askedAt - beforeAt) / 1_000 + 0.005;
+  if (typeof left === "number" && left <= most) return;
+  fail(`${what}: expiresIn returned ${show(left)} s, but ${before} s were left ${(askedAt - beforeAt).toFixed(1)} ms earlier: the expiry was moved later (at most ${most.toFixed(3)} s expected)`);
+}

@@ -1,6 +1,7 @@
 import type { CaseDefinition } from "./case-definition.js";
 import { expectBytes } from "./assertions.js";
 import { randomKey, utf8 } from "./fixtures.js";
+import { expect } from "./expect.js";
 
 /** The everyday operations: set, get, overwrite, delete, deleteAll. */
 export function basicCases(): CaseDefinition[] {

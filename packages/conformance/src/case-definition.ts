@@ -4,6 +4,7 @@ import type { NamespacedStore } from "@stowage/core";
 export interface ResolvedCapabilities {
   namespaces: boolean;
   largeValueBytes: number;
+  keysMayRepeat: boolean;
 }
 
 /**

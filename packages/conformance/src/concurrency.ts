@@ -1,6 +1,7 @@
 import type { CaseDefinition } from "./case-definition.js";
 import { expectBytes, fail, within } from "./assertions.js";
 import { patternBytes, randomKey, seedOf, utf8 } from "./fixtures.js";
+import { expect } from "./expect.js";
 
 /** How many writers race; enough to interleave on any backend, few enough to stay fast. */
 const WRITERS = 200;

@@ -4,11 +4,17 @@ import { basicCases } from "./basic.js";
 import type { CaseDefinition, ResolvedCapabilities } from "./case-definition.js";
 import { concurrencyCases } from "./concurrency.js";
 import { expiryCases } from "./expiry.js";
+import { incrementRejectionCases } from "./increment-rejections.js";
+import { incrementCases } from "./increment.js";
 import { keyCases } from "./keys.js";
 import { lifecycleCases } from "./lifecycle.js";
+import { listingIterationCases } from "./listing-iteration.js";
+import { listingCases } from "./listing.js";
 import { namespaceDeleteAllCases } from "./namespace-delete-all.js";
 import { namespaceCases } from "./namespaces.js";
 import { renewCases } from "./renew.js";
+import type { ConformanceRunner } from "./runner.js";
+import { setIfAbsentCases } from "./set-if-absent.js";
 import { valueCases } from "./values.js";
 
 /**
@@ -28,6 +34,14 @@ export interface StoreCapabilities {
    * rejects larger values rather than truncating them.
    */
   largeValueBytes?: number;
+  /**
+   * Whether `keys()` may yield a key more than once during one iteration. Default `false`: the
+   * memory and file stores, and any store that can keep track of where it is, never repeat a key.
+   * Set it only for a backend that lists with a cursor which may itself repeat (Redis and Valkey
+   * `SCAN`, while the server resizes its table). Every key must still be yielded, and nothing
+   * but this namespace's live keys.
+   */
+  keysMayRepeat?: boolean;
 }
 
 /** How to run the suite against a store: see {@link describeStoreConformance}. */
@@ -46,13 +60,22 @@ export interface StoreConformanceOptions<S extends Store = NamespacedStore> {
   cleanup?: (store: S) => void | Promise<void>;
   /** What the store can do; see {@link StoreCapabilities}. */
   capabilities?: StoreCapabilities;
-  /** Milliseconds each case may take under jest. Default 20,000, generous for slow backends. */
+  /** Milliseconds each case may take under the runner. Default 20,000, generous for slow backends. */
   timeout?: number;
+  /**
+   * The test runner's `describe` and `test`, for `describeStoreConformance`: for example
+   * `{ describe, test }` imported from `vitest`. Left out, the runner's globals are used (jest's,
+   * or vitest's with `globals: true`). `conformanceCases` does not use it.
+   */
+  runner?: ConformanceRunner;
 }
 
-/** One conformance case, runnable without jest's `describe`/`test`. */
+/** One conformance case, runnable without a test runner's `describe`/`test`. */
 export interface ConformanceCase {
-  /** The concern: `basic`, `values`, `keys`, `expiry`, `renew`, `namespaces`, `lifecycle` or `concurrency`. */
+  /**
+   * The concern: `basic`, `values`, `keys`, `expiry`, `renew`, `namespaces`, `lifecycle`,
+   * `concurrency`, `increment`, `setIfAbsent` or `listing`.
+   */
   group: string;
   /** What the case checks, as a sentence. */
   name: string;
@@ -75,6 +98,9 @@ const GROUPS: ReadonlyArray<[string, (capabilities: ResolvedCapabilities) => Cas
   ["namespaces", () => [...namespaceCases(), ...namespaceDeleteAllCases()]],
   ["lifecycle", lifecycleCases],
   ["concurrency", concurrencyCases],
+  ["increment", () => [...incrementCases(), ...incrementRejectionCases()]],
+  ["setIfAbsent", setIfAbsentCases],
+  ["listing", (capabilities) => [...listingCases(capabilities), ...listingIterationCases(capabilities)]],
 ];
 
 const DEFAULT_LARGE_VALUE_BYTES = 8 * 1_048_576;
@@ -85,18 +111,19 @@ function resolveCapabilities(options: StoreConformanceOptions<Store>): ResolvedC
   if (typeof options?.name !== "string" || options.name.length === 0) throw problem("name", options?.name, "a non-empty string");
   if (typeof options.create !== "function") throw problem("create", options.create, "a function returning a fresh store");
   if (options.cleanup !== undefined && typeof options.cleanup !== "function") throw problem("cleanup", options.cleanup, "a function or undefined");
-  const { namespaces = true, largeValueBytes = DEFAULT_LARGE_VALUE_BYTES } = options.capabilities ?? {};
+  const { namespaces = true, largeValueBytes = DEFAULT_LARGE_VALUE_BYTES, keysMayRepeat = false } = options.capabilities ?? {};
   if (typeof namespaces !== "boolean") throw problem("capabilities.namespaces", namespaces, "true, false or undefined");
+  if (typeof keysMayRepeat !== "boolean") throw problem("capabilities.keysMayRepeat", keysMayRepeat, "true, false or undefined");
   if (!Number.isSafeInteger(largeValueBytes) || largeValueBytes < 4) {
     throw problem("capabilities.largeValueBytes", largeValueBytes, "a whole number of bytes, at least 4");
   }
-  return { namespaces, largeValueBytes };
+  return { namespaces, largeValueBytes, keysMayRepeat };
 }
 
 /**
  * Every conformance case for the store that `options` describes, as plain data: run each
- * case's `run()` in any test runner (they use jest's global `expect`, which works outside a
- * test too). `describeStoreConformance` registers these same cases as jest tests.
+ * case's `run()` in any test runner, or none (the cases bring their own assertions).
+ * `describeStoreConformance` registers these same cases as tests.
  *
  * Each `run()` creates a fresh store with `options.create`, runs the case, and always calls
  * `options.cleanup` (default: `store.close()`). Cases may run concurrently with each other when

@@ -3,6 +3,7 @@ import type { CaseDefinition } from "./case-definition.js";
 import { expectBytes, expectRejection, expectSecondsLeft, within } from "./assertions.js";
 import { INVALID_DURATIONS, VALID_DURATIONS } from "./durations.js";
 import { EXPIRED_AFTER_MS, SHORT_TTL_MS, randomKey, show, sleep, utf8 } from "./fixtures.js";
+import { expect } from "./expect.js";
 
 /** Sets `key` with `duration` and checks the seconds left, allowing for the time the round trip took. */
 async function setAndCheckTtl(store: Parameters<CaseDefinition["run"]>[0], duration: Duration, seconds: number): Promise<void> {

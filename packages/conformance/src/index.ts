@@ -5,3 +5,4 @@ export {
   type StoreCapabilities,
   type StoreConformanceOptions,
 } from "./conformance-cases.js";
+export type { ConformanceRunner } from "./runner.js";

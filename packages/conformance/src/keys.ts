@@ -2,6 +2,7 @@ import { InvalidKeyError } from "@stowage/core";
 import type { CaseDefinition } from "./case-definition.js";
 import { expectBytes, expectRejection, within } from "./assertions.js";
 import { randomKey, show, utf8 } from "./fixtures.js";
+import { expect } from "./expect.js";
 
 /**
  * Keys that trip up backends which map keys to paths, patterns or escaped strings. Each must
@@ -93,6 +94,10 @@ export function keyCases(): CaseDefinition[] {
             await expectRejection(() => store.exists(bad), InvalidKeyError, "exists");
             await expectRejection(() => store.expiresIn(bad), InvalidKeyError, "expiresIn");
             await expectRejection(() => store.delete(bad), InvalidKeyError, "delete");
+            await expectRejection(() => store.increment(bad), InvalidKeyError, "increment");
+            await expectRejection(() => store.increment(bad, { by: 2, expiresIn: "1h" }), InvalidKeyError, "increment with by and expiresIn");
+            await expectRejection(() => store.setIfAbsent(bad, utf8("x")), InvalidKeyError, "setIfAbsent");
+            await expectRejection(() => store.setIfAbsent(bad, utf8("x"), { expiresIn: "1h" }), InvalidKeyError, "setIfAbsent with expiresIn");
             if (storedAs !== undefined) {
               await within(`nothing may be stored under ${show(storedAs)}`, async () => {
                 expect(await store.exists(storedAs)).toBe(false);

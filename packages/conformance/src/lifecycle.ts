@@ -2,6 +2,7 @@ import { InvalidArgumentError, InvalidKeyError, StoreClosedError, StowageError, 
 import type { CaseDefinition } from "./case-definition.js";
 import { expectBytes, expectRejection, expectThrow, within } from "./assertions.js";
 import { randomKey, randomName, utf8 } from "./fixtures.js";
+import { expect } from "./expect.js";
 
 /** Every operation of the contract, each as a call on `store`. */
 function operations(store: Store): ReadonlyArray<[string, () => Promise<unknown>]> {
@@ -15,6 +16,11 @@ function operations(store: Store): ReadonlyArray<[string, () => Promise<unknown>
     ["deleteAll", () => store.deleteAll()],
     ["exists", () => store.exists(key)],
     ["expiresIn", () => store.expiresIn(key)],
+    ["increment", () => store.increment(key)],
+    ["increment with by and expiresIn", () => store.increment(key, { by: 2, expiresIn: "1h" })],
+    ["setIfAbsent", () => store.setIfAbsent(key, utf8("x"))],
+    ["setIfAbsent with expiresIn", () => store.setIfAbsent(key, utf8("x"), { expiresIn: "1h" })],
+    ["the first step of keys()", () => store.keys().next()],
   ];
 }
 

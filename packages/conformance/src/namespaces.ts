@@ -3,6 +3,7 @@ import type { CaseDefinition } from "./case-definition.js";
 import { expectBytes, expectThrow, within } from "./assertions.js";
 import { EXPIRED_AFTER_MS, SHORT_TTL_MS, randomKey, randomName, show, sleep, utf8 } from "./fixtures.js";
 import { collisionCandidates, expectLocations, isUnder, viewAt, writeLocations } from "./namespace-locations.js";
+import { expect } from "./expect.js";
 
 /** Namespaces: isolation, an injective mapping to storage, and deleteAll that stays in its subtree. */
 export function namespaceCases(): CaseDefinition[] {

@@ -2,9 +2,10 @@ import { InvalidArgumentError } from "@stowage/core";
 import type { CaseDefinition, ResolvedCapabilities } from "./case-definition.js";
 import { expectBytes, expectRejection, within } from "./assertions.js";
 import { patternBytes, randomKey, utf8 } from "./fixtures.js";
+import { expect } from "./expect.js";
 
 /** Values that are neither a `Uint8Array` nor a string, each of which `set` must reject. */
-const NOT_BYTES: ReadonlyArray<[string, () => unknown]> = [
+export const NOT_BYTES: ReadonlyArray<[string, () => unknown]> = [
   ["a number", () => 42],
   ["a boolean", () => true],
   ["an object", () => ({ value: "x" })],

@@ -21,7 +21,7 @@ function plainStore(): Store {
   };
 }
 
-const GROUPS = ["basic", "values", "keys", "expiry", "renew", "namespaces", "lifecycle", "concurrency"];
+const GROUPS = ["basic", "values", "keys", "expiry", "renew", "namespaces", "lifecycle", "concurrency", "increment", "setIfAbsent", "listing"];
 
 describe("conformanceCases", () => {
   test("lists every group in order, with uniquely named cases", () => {
@@ -106,6 +106,7 @@ describe("conformanceCases", () => {
     ["no create", { name: "x" }],
     ["a cleanup that is not a function", { name: "x", create: () => new MemoryStore(), cleanup: "close" }],
     ["namespaces that is not a boolean", { name: "x", create: () => new MemoryStore(), capabilities: { namespaces: "yes" } }],
+    ["keysMayRepeat that is not a boolean", { name: "x", create: () => new MemoryStore(), capabilities: { keysMayRepeat: "sometimes" } }],
     ["a largeValueBytes of 0", { name: "x", create: () => new MemoryStore(), capabilities: { largeValueBytes: 0 } }],
     ["a fractional largeValueBytes", { name: "x", create: () => new MemoryStore(), capabilities: { largeValueBytes: 1.5 } }],
   ])("rejects options with %s", (_, options) => {

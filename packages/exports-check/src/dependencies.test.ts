@@ -52,6 +52,10 @@ describe("what each network store installs", () => {
     expect(names.has("iovalkey")).toBe(false);
   });
 
+  test("@stowage/sessions brings core only (express-session is an optional peer)", () => {
+    expect([...installedWith("@stowage/sessions")].sort()).toEqual(["@stowage/core", "@stowage/sessions"]);
+  });
+
   test("@stowage/core has no runtime dependencies", () => {
     expect([...installedWith("@stowage/core")]).toEqual(["@stowage/core"]);
   });

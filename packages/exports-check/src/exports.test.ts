@@ -13,6 +13,7 @@ const packages: Record<string, string[]> = {
   "@stowage/resp-store": [],
   "@stowage/store-redis": ["RedisStore"],
   "@stowage/store-valkey": ["ValkeyStore"],
+  "@stowage/sessions": ["SessionStore"],
 };
 
 function runNode(args: string[]): string {
