@@ -1,4 +1,4 @@
-import { link, rename, rm, unlink } from "node:fs/promises";
+import { rename, rm, unlink } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import {
   BaseStore,
@@ -13,7 +13,7 @@ import {
 import { encodeHeader } from "./entry-format.js";
 import { InvalidEntryFile, isExpired, openEntry, type EntryFile } from "./entry-file.js";
 import { assertHeld, withLock, type HeldLock } from "./entry-lock.js";
-import { restoreAside, swapEntry } from "./entry-swap.js";
+import { openForUpdate, replaceEntry } from "./entry-swap.js";
 import { checkMode, errorCode, makeDirectory, syncDirectory, writeNewFile, type Storage } from "./file-io.js";
 import { TEMP_PREFIX, TRASH_PREFIX, entryPaths, namespaceDirectory, rootDirectory, uniqueName, type EntryPaths } from "./layout.js";
 import { listKeys } from "./list-keys.js";
@@ -270,7 +270,7 @@ export class FileStore extends BaseStore {
     const keyBytes = Buffer.from(key, "utf8");
     return this.#locked(paths, key, operation, async (lock) => {
       for (;;) {
-        const entry = await this.#openLocked(paths, keyBytes);
+        const entry = await openForUpdate(paths, keyBytes);
         try {
           const now = Date.now();
           const { result, write } = decide(entry !== null && !isExpired(entry, now) ? entry : null, now);
@@ -285,13 +285,6 @@ export class FileStore extends BaseStore {
     });
   }
 
-  /** For the holder of the entry's lock: the entry file, put back first if it was left aside. */
-  async #openLocked(paths: EntryPaths, keyBytes: Buffer): Promise<EntryFile | null> {
-    const entry = await openEntry(paths.path, keyBytes, true);
-    if (entry !== null || !(await restoreAside(paths))) return entry;
-    return openEntry(paths.path, keyBytes, true);
-  }
-
   /**
    * For the holder of the entry's lock: writes a new entry file over `current` (the file that was
    * read, or null when there was none), unless a `set` replaced or created it since.
@@ -301,20 +294,7 @@ export class FileStore extends BaseStore {
   async #replaceLocked(paths: EntryPaths, current: EntryFile | null, buffers: Uint8Array[], expiresAt: number, operation: string): Promise<boolean> {
     const temp = await this.#writeTemporary(paths, buffers, expiresAt, operation, false);
     try {
-      let written: boolean;
-      if (current === null) {
-        // link() never overwrites: a `set` that created the entry meanwhile is kept.
-        written = await link(temp, paths.path).then(
-          () => true,
-          (error: unknown) => {
-            if (errorCode(error) === "EEXIST") return false;
-            throw error;
-          },
-        );
-      } else {
-        const { dev, ino, mtimeNs } = current.stats;
-        written = await swapEntry(paths, { dev, ino, stillValid: (moved) => moved.mtimeNs === mtimeNs }, temp);
-      }
+      const written = await replaceEntry(paths, current, temp);
       if (written && this.#storage.durable) await syncDirectory(dirname(paths.path));
       return written;
     } finally {
