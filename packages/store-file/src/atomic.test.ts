@@ -191,6 +191,13 @@ describe("locks and what killed processes leave", () => {
     }
   });
 
+  test("a lock of this very process that no operation holds (a failed release) is taken over", async () => {
+    await store.set("c", "1");
+    const started = (await readFile("/proc/self/stat", "utf8")).split(") ")[1]!.split(" ")[19]!;
+    await plantLock("c", `${process.pid}.${hostHash()}.${started}.leaked`, 0);
+    expect(await store.increment("c")).toBe(2);
+  });
+
   test("a killed owner that its parent has not reaped yet (a zombie) holds nothing", async () => {
     await store.set("c", "1");
     // sh starts the owner in the background, prints its PID, then becomes `sleep`, which never

@@ -72,7 +72,16 @@ export interface HeldLock {
   readonly owner: string;
 }
 
-const queues = new Map<string, Promise<unknown>>();
+/**
+ * What this process does with locks, shared by every copy of this module it loaded (the ESM and
+ * the CommonJS build can both be loaded): the in-memory queue per lock, and the owners of the
+ * locks it holds, so a lock of this very process that no operation holds (left by a failed
+ * release) is known to be stale.
+ */
+const local: { queues: Map<string, Promise<unknown>>; held: Set<string> } = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for("@stowage/store-file:locks")
+] ??= { queues: new Map(), held: new Set() }) as { queues: Map<string, Promise<unknown>>; held: Set<string> };
+const { queues, held } = local;
 
 /**
  * Runs `task` while holding the lock at `lockPath`, then releases it, whatever `task` did.
@@ -139,9 +148,11 @@ async function acquire(lockPath: string, storage: Storage, wait: boolean, create
   const owner = newOwner();
   for (let attempt = 0; ; attempt++) {
     try {
+      held.add(owner);
       await symlink(owner, lockPath);
       return { path: lockPath, owner };
     } catch (error) {
+      held.delete(owner);
       const code = errorCode(error);
       if (code === "ENOENT" && create && attempt < 5) {
         // The fan-out directory is missing (never made, or removed by a deleteAll).
@@ -157,6 +168,7 @@ async function acquire(lockPath: string, storage: Storage, wait: boolean, create
 }
 
 async function release(lock: HeldLock): Promise<void> {
+  held.delete(lock.owner);
   await unlink(lock.path).catch((error: unknown) => {
     // A deleteAll took the lock away with its directory: it is not ours to release any more.
     if (errorCode(error) !== "ENOENT") throw error;
@@ -198,7 +210,7 @@ async function isStale(path: string, owner: string): Promise<boolean> {
   const pid = Number(pidText);
   if (host === HOST && start) {
     if (!isAlive(pid)) return true;
-    if (pid === process.pid) return start !== START;
+    if (pid === process.pid) return start !== START || !held.has(owner);
     const fields = await readFile(`/proc/${pid}/stat`, "utf8").then(statFields, () => null);
     if (fields === null) {
       if (!isAlive(pid)) return true; // gone between the two looks; else /proc hides it: by age
@@ -230,6 +242,15 @@ function isAlive(pid: number): boolean {
 /** Runs `task` holding the breaker lock directory at `path` (waiting for it), then frees it. */
 async function withBreakerLock<T>(path: string, storage: Storage, task: () => Promise<T>): Promise<T> {
   const owner = newOwner();
+  held.add(owner);
+  try {
+    return await holdingBreakerLock(path, owner, storage, task);
+  } finally {
+    held.delete(owner);
+  }
+}
+
+async function holdingBreakerLock<T>(path: string, owner: string, storage: Storage, task: () => Promise<T>): Promise<T> {
   const prepared = join(dirname(path), uniqueName(TEMP_PREFIX));
   await mkdir(prepared, { mode: storage.directoryMode });
   await mkdir(join(prepared, owner), { mode: 0o700 });
