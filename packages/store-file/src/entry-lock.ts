@@ -21,11 +21,12 @@ import { TEMP_PREFIX, uniqueName } from "./layout.js";
  *   a dead breaker at once never remove anything else. It is slower (directory operations), but
  *   only taken when a lock is stale.
  * - A lock is stale when its owner process is gone from this host: no process has its PID (in
- *   the same PID namespace), or the process that has it now started at another time (the PID
- *   was reused). Both are checked at once, so the lock of a killed process is taken over by the
- *   next process that wants it. A live owner on this host never loses its lock, however long
- *   it holds it. Only an owner that cannot be checked (another host or PID namespace, or a
- *   system without /proc) loses it once it is STALE_LOCK_MS old.
+ *   the same PID namespace), it is a zombie (killed, not yet reaped), or the process that has
+ *   the PID now started at another time (the PID was reused); or when it is this very process's
+ *   and no operation of it holds the lock. All are checked at once, so the lock of a killed
+ *   process is taken over by the next process that wants it. A live owner on this host never
+ *   loses its lock, however long it holds it. Only an owner that cannot be checked (another
+ *   host or PID namespace, or no /proc) loses it once it is STALE_LOCK_MS old.
  *
  * Within one process, takers of one lock queue in memory first, so the process hands the lock
  * from one operation to the next without polling and only processes compete on the file system.
