@@ -27,10 +27,11 @@ const TITLES: Record<AtomicWorkload, string> = {
  * @throws Error when a contender miscounts or refuses a free key.
  */
 export async function runAtomicWorkloads(suite: BackendSuite, options: BenchOptions, log: (line: string) => void): Promise<PhaseResult[]> {
-  const contenders = suite.contenders.filter((contender) => contender.atomic !== undefined);
   const ops = options.ops[suite.backend];
   const rows: PhaseResult[] = [];
   for (const workload of ["increment", "set-if-absent"] as const) {
+    // Read per workload: a suite's reset may replace its contenders (the file suite does).
+    const contenders = suite.contenders.filter((contender) => contender.atomic !== undefined);
     if (contenders.length === 0 || !options.workloads.includes(workload)) continue;
     log(`${suite.backend}: ${TITLES[workload]}, ${ops} ops x ${options.rounds} rounds`);
     rows.push(...(await runAtomic(suite, contenders, workload, ops, options.rounds)));

@@ -1,3 +1,4 @@
+import { runAtomicWorkloads } from "./atomic-workloads.js";
 import type { BackendSuite, Contender } from "./contender.js";
 import { runThroughput } from "./harness.js";
 import { fileSuite } from "./file-contenders.js";
@@ -131,5 +132,42 @@ describe("parseBenchOptions", () => {
     expect(() => parseBenchOptions(["--fast"])).toThrow(UsageError);
     expect(() => parseBenchOptions(["--ops", "0"])).toThrow("--ops takes a positive whole number");
     expect(() => parseBenchOptions(["--only", "mongo"])).toThrow("--only takes a comma-separated list");
+  });
+});
+
+// The atomic workloads on the real file contenders at tiny sizes: the shape of their rows and the
+// exactness checks, never a speed.
+describe("the atomic workloads", () => {
+  it("the file suite prints increment and setIfAbsent rows for the floor and FileStore", async () => {
+    const options = parseBenchOptions(["--only", "file", "--workloads", "increment,set-if-absent", "--ops", "40", "--rounds", "2"]);
+    const report = await runBench(options, { suites: { file: fileSuite }, log: () => {} });
+    for (const [title, op] of [["increment, 60 s expiry on create", "increment"], ["setIfAbsent of a free key, 60 s expiry", "setIfAbsent"]]) {
+      const rows = rowsStartingWith(report.markdown, title!, op!);
+      expect(rows.map((cells) => cells[2])).toEqual(["writeFile + rename (floor)", "FileStore"]);
+      for (const cells of rows) expect(cells[6]).toMatch(/^\d+\.\d\d×$/);
+    }
+  }, 60_000);
+
+  it("a contender that loses increments or refuses a free key is caught", async () => {
+    const counters = new Map<string, number>();
+    const lossy: Contender = {
+      name: "lossy",
+      role: "floor",
+      notes: [],
+      set: async () => {},
+      get: async (key) => Buffer.from(String(counters.get(key) ?? 0)),
+      atomic: {
+        increment: async (key) => {
+          counters.set(key, 1); // forgets every earlier increment
+          return 1;
+        },
+        setIfAbsent: async () => false, // refuses even a free key
+      },
+      close: async () => {},
+    };
+    const suite: BackendSuite = { backend: "file", contenders: [lossy], sampleEvery: 1, reset: async () => {}, close: async () => {} };
+    const only = (workload: string) => parseBenchOptions(["--only", "file", "--workloads", workload, "--ops", "300", "--rounds", "1"]);
+    await expect(runAtomicWorkloads(suite, only("increment"), () => {})).rejects.toThrow("lossy counted 100 of 330 increments");
+    await expect(runAtomicWorkloads(suite, only("set-if-absent"), () => {})).rejects.toThrow("lossy refused 30 of 30 free keys");
   });
 });
