@@ -3,6 +3,7 @@
  * of its own, used the way a web application's integrations use it. Run it with `pnpm demo`.
  */
 import { StoreRegistry, json, text, typed } from "@stowage/core";
+import { RateLimiter } from "@stowage/rate-limit";
 import { MemoryStore } from "@stowage/store-memory";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -36,14 +37,14 @@ async function main(): Promise<void> {
   say(`   read:              ${JSON.stringify(session)}`);
   say(`   after the read:    ${(await sessions.expiresIn("sid-42"))?.toFixed(0)} s left (renewed for 30 minutes)`);
 
-  say("3. Rate limit: one atomic increment per request");
-  const limits = registry.get("rate_limit");
-  const limit = 3;
+  say("3. Rate limit: a fixed window per client, one atomic increment per request");
+  // @stowage/rate-limit counts in the registry's "rate_limit" store; the window starts with the
+  // first request and later requests never extend it.
+  const limiter = new RateLimiter({ registry, limit: 3, window: "1m" });
   for (let request = 1; request <= 5; request++) {
-    // The window's expiry is set when its counter is created; later hits never extend it.
-    const count = await limits.increment("client:203.0.113.7", { expiresIn: "1m" });
-    const windowLeft = (await limits.expiresIn("client:203.0.113.7")) ?? 0;
-    say(`   request ${request}:         ${count <= limit ? "allowed" : "rejected (429)"} (count ${count}, window ${windowLeft.toFixed(1)} s)`);
+    const { allowed, count, resetAt } = await limiter.hit("203.0.113.7");
+    const windowLeft = (resetAt.getTime() - Date.now()) / 1_000;
+    say(`   request ${request}:         ${allowed ? "allowed" : "rejected (429)"} (count ${count}, window ${windowLeft.toFixed(1)} s)`);
   }
 
   say("4. A lock with an expiry: exactly one caller wins");
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   await registry.get("response_cache").deleteAll();
   say(`   response_cache:    ${await responses.exists("GET /about") ? "still there" : "emptied"}`);
   say(`   sessions:          ${(await sessions.get("sid-42"))?.user ?? "lost"} is still logged in`);
-  say(`   rate_limit:        ${await limits.exists("client:203.0.113.7") ? "counter kept" : "counter lost"}`);
+  say(`   rate_limit:        ${(await limiter.get("203.0.113.7")) ? "counter kept" : "counter lost"}`);
   say(`   entries in root:   ${root.size}`);
 }
 

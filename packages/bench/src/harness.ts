@@ -20,7 +20,7 @@ export interface ThroughputWorkload {
 /** One contender's figures for one phase of a workload: one number per round. */
 export interface PhaseResult {
   readonly backend: Backend;
-  readonly workload: ThroughputWorkload["name"] | "atomic";
+  readonly workload: ThroughputWorkload["name"] | "increment" | "set-if-absent";
   readonly title: string;
   readonly op: "set" | "get" | "increment" | "setIfAbsent";
   readonly contender: string;
@@ -146,16 +146,15 @@ export async function runThroughput(
   const keys = makeKeys(workload.keys, `${workload.name}:`);
   const value = makeValue(workload.valueBytes);
   const { ttlMs, inFlight } = workload;
-  const rows = new Map<Contender, [PhaseResult, PhaseResult]>();
+  const results = new Map<Contender, { set: PhaseResult; get: PhaseResult }>();
   for (const contender of suite.contenders) {
     const base = { backend: suite.backend, workload: workload.name, title: workload.title, contender: contender.name, role: contender.role, notes: contender.notes };
-    rows.set(contender, [
-      { ...base, op: "set", opsPerSecond: [], p50Micros: [], p99Micros: [] },
-      { ...base, op: "get", opsPerSecond: [], p50Micros: [], p99Micros: [] },
-    ]);
+    results.set(contender, {
+      set: { ...base, op: "set", opsPerSecond: [], p50Micros: [], p99Micros: [] },
+      get: { ...base, op: "get", opsPerSecond: [], p50Micros: [], p99Micros: [] },
+    });
   }
-  const run = async (contender: Contender, round: number | "warm-up"): Promise<[PhaseMeasure, PhaseMeasure]> => {
-    const ops = round === "warm-up" ? Math.max(1, Math.ceil(workload.ops / 10)) : workload.ops;
+  const run = async (contender: Contender, ops: number): Promise<[PhaseMeasure, PhaseMeasure]> => {
     const set = ttlMs === undefined ? (key: string) => contender.set(key, value) : (key: string) => contender.set(key, value, ttlMs);
     const get = (key: string) => contender.get(key);
     const written = await measurePhase(set, keys, ops, inFlight, suite.sampleEvery, false);
@@ -169,80 +168,19 @@ export async function runThroughput(
     }
     return [written, read];
   };
-  return runRounds(rows, rounds, run);
-}
-
-/**
- * Runs one untimed warm-up pass over the contenders of `rows`, then `rounds` rounds, each running
- * all of them back to back in an order rotated by one per round, and appends each round's two
- * phase measures to the contender's two rows.
- */
-async function runRounds(
-  rows: Map<Contender, [PhaseResult, PhaseResult]>,
-  rounds: number,
-  run: (contender: Contender, round: number | "warm-up") => Promise<[PhaseMeasure, PhaseMeasure]>,
-): Promise<PhaseResult[]> {
-  const contenders = [...rows.keys()];
-  for (const contender of contenders) await run(contender, "warm-up");
+  for (const contender of suite.contenders) await run(contender, Math.max(1, Math.ceil(workload.ops / 10)));
   for (let round = 0; round < rounds; round++) {
-    for (const contender of rotate(contenders, round)) {
-      const measures = await run(contender, round);
-      rows.get(contender)!.forEach((phase, index) => {
-        phase.opsPerSecond.push(measures[index]!.opsPerSecond);
-        phase.p50Micros.push(measures[index]!.p50Micros);
-        phase.p99Micros.push(measures[index]!.p99Micros);
-      });
+    for (const contender of rotate(suite.contenders, round)) {
+      const [written, read] = await run(contender, workload.ops);
+      const record = results.get(contender)!;
+      for (const [phase, measure] of [[record.set, written], [record.get, read]] as const) {
+        phase.opsPerSecond.push(measure.opsPerSecond);
+        phase.p50Micros.push(measure.p50Micros);
+        phase.p99Micros.push(measure.p99Micros);
+      }
     }
   }
-  return [...rows.values()].flat();
-}
-
-/** Hits per key in the `atomic` workload: each counter counts to this, each key sees this many `setIfAbsent`s. */
-export const ATOMIC_HITS_PER_KEY = 8;
-const ATOMIC_TTL_MS = 60_000;
-
-/**
- * The `atomic` workload: per round and contender with `atomic` operations, `ops` sequential
- * increments over `ops / 8` fresh keys (a rate limiter's counters, created with a 60 s expiry),
- * then `ops` sequential `setIfAbsent`s of a 100-byte value over as many fresh keys (the first call
- * per key wins). Each phase is checked afterwards: a counter holds exactly its hits, a taken key
- * refuses, a fresh one accepts. Contenders without `atomic` are left out.
- *
- * @throws Error when a contender miscounts or lets a taken key be set again.
- */
-export async function runAtomic(suite: BackendSuite, ops: number, rounds: number): Promise<PhaseResult[]> {
-  const contenders = suite.contenders.filter((contender) => contender.atomic !== undefined);
-  const value = makeValue(100);
-  const keyCount = Math.max(1, Math.floor(ops / ATOMIC_HITS_PER_KEY));
-  const title = `atomic, ${ATOMIC_HITS_PER_KEY} calls per key`;
-  const rows = new Map<Contender, [PhaseResult, PhaseResult]>();
-  for (const contender of contenders) {
-    const base = { backend: suite.backend, workload: "atomic", title, contender: contender.name, role: contender.role, notes: contender.notes } as const;
-    rows.set(contender, [
-      { ...base, op: "increment", opsPerSecond: [], p50Micros: [], p99Micros: [] },
-      { ...base, op: "setIfAbsent", opsPerSecond: [], p50Micros: [], p99Micros: [] },
-    ]);
-  }
-  const run = async (contender: Contender, round: number | "warm-up"): Promise<[PhaseMeasure, PhaseMeasure]> => {
-    const count = round === "warm-up" ? Math.max(1, Math.ceil(ops / 10)) : ops;
-    const atomic = contender.atomic!;
-    const counters = makeKeys(Math.min(keyCount, count), `counter:${round}:`);
-    const locks = makeKeys(Math.min(keyCount, count), `lock:${round}:`);
-    const incremented = await measurePhase((key) => atomic.increment(key, ATOMIC_TTL_MS), counters, count, 1, suite.sampleEvery, false);
-    const claimed = await measurePhase((key) => atomic.setIfAbsent(key, value, ATOMIC_TTL_MS), locks, count, 1, suite.sampleEvery, false);
-    const expected = Math.ceil(count / counters.length) + 1;
-    const problem =
-      (await atomic.increment(counters[0]!, ATOMIC_TTL_MS)) !== expected
-        ? "miscounted"
-        : (await atomic.setIfAbsent(locks[0]!, value, ATOMIC_TTL_MS))
-          ? "let a taken key be set again"
-          : !(await atomic.setIfAbsent(`fresh:${round}`, value, ATOMIC_TTL_MS))
-            ? "refused a fresh key"
-            : undefined;
-    if (problem) throw new Error(`${suite.backend} ${title}: ${contender.name} ${problem}`);
-    return [incremented, claimed];
-  };
-  return runRounds(rows, rounds, run);
+  return [...results.values()].flatMap(({ set, get }) => [set, get]);
 }
 
 /** Runs `task` over `items`, `inFlight` at a time. */

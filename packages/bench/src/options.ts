@@ -1,11 +1,11 @@
 import { BACKENDS, type Backend } from "./contender.js";
 
 /** The integration suites `--only` also takes, run after the backends (each starts what it needs). */
-export const INTEGRATIONS = ["sessions"] as const;
+export const INTEGRATIONS = ["sessions", "rate-limit"] as const;
 export type Integration = (typeof INTEGRATIONS)[number];
 
 /** The workloads, by the names `--workloads` takes. */
-export const WORKLOADS = ["sequential", "in-flight", "large", "expiry", "atomic", "delete-all", "memory-per-entry"] as const;
+export const WORKLOADS = ["sequential", "in-flight", "large", "expiry", "increment", "set-if-absent", "delete-all", "memory-per-entry"] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 /** Sizes and selection of one bench run. */
@@ -42,7 +42,7 @@ const USAGE = `Usage: pnpm bench [--quick] [--rounds N] [--ops N] [--large-ops N
                      (default 100000, file 20000; quick 2000, file 500)
   --memory-entries N entries held when measuring memory per entry (default 1000000, quick 100000)
   --only LIST        backends and integration suites to run (default all)
-  --workloads LIST   workloads to run (default all); atomic: increment and setIfAbsent`;
+  --workloads LIST   workloads to run (default all)`;
 
 /** A bad command line; `main` prints the message and the usage. */
 export class UsageError extends Error {

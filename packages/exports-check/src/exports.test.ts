@@ -14,6 +14,8 @@ const packages: Record<string, string[]> = {
   "@stowage/store-redis": ["RedisStore"],
   "@stowage/store-valkey": ["ValkeyStore"],
   "@stowage/sessions": ["SessionStore"],
+  "@stowage/rate-limit": ["RateLimiter", "RateLimitStore", "fastifyRateLimitStore"],
+  "@stowage/keyv": ["KeyvStowage"],
 };
 
 function runNode(args: string[]): string {
