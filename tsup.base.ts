@@ -9,5 +9,11 @@ export const packageBuild: Options = {
   sourcemap: true,
   clean: true,
   splitting: false,
-  treeshake: true,
+  // esbuild renames classes it lowers (`MemoryStore` became `_MemoryStore`); this keeps the
+  // names users see in `constructor.name`, stack traces and `console.log`.
+  keepNames: true,
+  // tsup's `treeshake` runs Rollup over esbuild's output, and both append a
+  // `//# sourceMappingURL` comment, so every file carried it twice. esbuild's bundling already
+  // drops unused code.
+  treeshake: false,
 };

@@ -164,6 +164,21 @@ describe.each(KINDS)("%s, single server: increment, setIfAbsent, keys()", (kind)
   });
 });
 
+describe.each(KINDS)("%s, the bare keyspace (namespace: null): keys()", (kind) => {
+  const fixture = useServer(kind);
+
+  test("lists the keys of the whole database as they are, skipping names no set could have written", async () => {
+    const bare = storeOn(kind, { client: fixture.client, namespace: null });
+    const mine = [`bare-${Math.random()}`, "bare:with|layout*chars", "é 🎉 bare"];
+    for (const key of mine) await bare.set(key, "v");
+    await fixture.client.set(Buffer.from([0x62, 0xff, 0xfe]), "not UTF-8");
+    const listed = new Set(await collect(bare.keys()));
+    for (const key of mine) expect(listed.has(key)).toBe(true);
+    expect([...listed].some((key) => key.includes("\ufffd"))).toBe(false);
+    expect(await bare.increment(mine[0]!).catch((error: unknown) => error)).toBeInstanceOf(InvalidArgumentError);
+  });
+});
+
 describe.each(KINDS)("%s, three-primary Cluster: increment, setIfAbsent, keys()", (kind) => {
   const fixture = useCluster(kind);
   describeAtomicOperations("cluster-atomic", () => fixture.client, kind);

@@ -107,9 +107,18 @@ export function connectWithLibraryDefaults(kind: ServerKind, server: Pick<Runnin
 /** `RedisStore.withClient` or `ValkeyStore.withClient`, as `kind` says. */
 export function storeWithClient(
   kind: ServerKind,
-  options: { url?: string; sentinels?: Array<{ host: string; port: number }>; name?: string; namespace?: string | null; operationTimeout?: string },
+  options: {
+    url?: string;
+    sentinels?: Array<{ host: string; port: number }>;
+    name?: string;
+    namespace?: string | null;
+    operationTimeout?: string;
+    maxRetriesPerRequest?: number;
+    disconnectTimeout?: number;
+    sentinelRetryStrategy?: (attempt: number) => number;
+  },
 ): RespStore<AnyClient> {
-  const all = { ...options, disconnectTimeout: DISCONNECT_TIMEOUT_MS };
+  const all = { disconnectTimeout: DISCONNECT_TIMEOUT_MS, ...options };
   return kind === "redis" ? RedisStore.withClient(all) : ValkeyStore.withClient(all);
 }
 

@@ -1,8 +1,9 @@
 /**
- * The Stowage demo: a StoreRegistry whose default factory hands out namespaces of one
- * MemoryStore, used the way a web application's integrations use it. Run it with `pnpm demo`.
+ * The Stowage demo: a StoreRegistry whose root, one MemoryStore, hands every name a namespace
+ * of its own, used the way a web application's integrations use it. Run it with `pnpm demo`.
  */
 import { StoreRegistry, json, text, typed } from "@stowage/core";
+import { RateLimiter } from "@stowage/rate-limit";
 import { MemoryStore } from "@stowage/store-memory";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -15,9 +16,9 @@ interface Session {
 
 async function main(): Promise<void> {
   // One storage for the whole application; every integration gets its own namespace of it.
+  // The registry owns the root: closing the registry (when main() returns) closes the root too.
   const root = new MemoryStore({ maxEntries: 10_000, sweepInterval: "30s" });
-  await using registry = new StoreRegistry({ defaultFactory: (name) => root.withNamespace(name) });
-  await using _root = root; // closed after the registry, when main() returns
+  await using registry = new StoreRegistry({ root });
 
   say("1. Response cache: an entry that expires");
   const responses = typed(registry.get("response_cache"), text());
@@ -36,24 +37,27 @@ async function main(): Promise<void> {
   say(`   read:              ${JSON.stringify(session)}`);
   say(`   after the read:    ${(await sessions.expiresIn("sid-42"))?.toFixed(0)} s left (renewed for 30 minutes)`);
 
-  say("3. Rate limit: a counter per client and window");
-  const limits = registry.get("rate_limit");
-  const limit = 3;
+  say("3. Rate limit: a fixed window per client, one atomic increment per request");
+  // @stowage/rate-limit counts in the registry's "rate_limit" store; the window starts with the
+  // first request and later requests never extend it.
+  const limiter = new RateLimiter({ registry, limit: 3, window: "1m" });
   for (let request = 1; request <= 5; request++) {
-    const key = "client:203.0.113.7";
-    const count = Number((await limits.get(key))?.toString() ?? "0") + 1;
-    // The window starts with the first request; later writes keep its remaining time.
-    const windowLeft = (await limits.expiresIn(key)) ?? 60;
-    await limits.set(key, String(count), { expiresIn: windowLeft });
-    say(`   request ${request}:         ${count <= limit ? "allowed" : "rejected (429)"} (count ${count}, window ${windowLeft.toFixed(1)} s)`);
+    const { allowed, count, resetAt } = await limiter.hit("203.0.113.7");
+    const windowLeft = (resetAt.getTime() - Date.now()) / 1_000;
+    say(`   request ${request}:         ${allowed ? "allowed" : "rejected (429)"} (count ${count}, window ${windowLeft.toFixed(1)} s)`);
   }
 
-  say("4. deleteAll of one namespace leaves the others intact");
+  say("4. A lock with an expiry: exactly one caller wins");
+  const locks = registry.get("locks");
+  const attempts = await Promise.all(["worker-a", "worker-b", "worker-c"].map((worker) => locks.setIfAbsent("nightly-report", worker, { expiresIn: "10s" })));
+  say(`   winners:           ${attempts.filter(Boolean).length} of ${attempts.length} (held by ${(await locks.get("nightly-report"))?.toString()})`);
+
+  say("5. deleteAll of one namespace leaves the others intact");
   await responses.set("GET /about", "<p>about us</p>");
   await registry.get("response_cache").deleteAll();
   say(`   response_cache:    ${await responses.exists("GET /about") ? "still there" : "emptied"}`);
   say(`   sessions:          ${(await sessions.get("sid-42"))?.user ?? "lost"} is still logged in`);
-  say(`   rate_limit:        ${await limits.exists("client:203.0.113.7") ? "counter kept" : "counter lost"}`);
+  say(`   rate_limit:        ${(await limiter.get("203.0.113.7")) ? "counter kept" : "counter lost"}`);
   say(`   entries in root:   ${root.size}`);
 }
 

@@ -1,5 +1,8 @@
-/** Which part a contender plays in a comparison. */
-export type ContenderRole = "floor" | "stowage" | "peer";
+/**
+ * Which part a contender plays in a comparison. An `adapter` is a Stowage store behind another
+ * library's interface (Keyv through KeyvStowage), measured against that library's own backend.
+ */
+export type ContenderRole = "floor" | "stowage" | "peer" | "adapter";
 
 /** One namespace of a contender, for the `deleteAll` workload. */
 export interface NamespaceView {
@@ -25,7 +28,19 @@ export interface Contender {
   get(key: string): Promise<unknown>;
   /** A view on namespace `name`; absent when the contender has no namespaces. */
   namespace?(name: string): NamespaceView;
+  /** The atomic operations, for the `increment` and `set-if-absent` workloads; absent when not measured. */
+  readonly atomic?: AtomicOperations;
+  /** The bytes the backend holds for the value of `key` (a Redis STRLEN); absent where not measured. */
+  storedBytes?(key: string): Promise<number>;
   close(): Promise<void>;
+}
+
+/** What the `increment` and `set-if-absent` workloads call (see atomic-workloads.ts). */
+export interface AtomicOperations {
+  /** Adds 1 to the counter under `key`; an entry it creates expires after `ttlMs`. Resolves to the new value. */
+  increment(key: string, ttlMs: number): Promise<number>;
+  /** Writes `value` only when `key` holds nothing, expiring after `ttlMs`; resolves whether it wrote. */
+  setIfAbsent(key: string, value: Uint8Array, ttlMs: number): Promise<boolean>;
 }
 
 /** The backends the bench knows, in the order it runs them. */

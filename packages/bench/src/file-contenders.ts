@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, open, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FileStore } from "@stowage/store-file";
@@ -32,12 +32,47 @@ function fileFloor(directory: string): Contender {
     await rename(temporary, path);
   };
   const read = (folder: string, key: string) => readFile(join(folder, key)).catch(missingToNull);
+  /**
+   * The raw lock-and-rewrite loop: take `<key>.lock` with O_EXCL (retrying while another holds
+   * it), read the file, write the new one beside it and rename it over, remove the lock.
+   */
+  const locked = async <T>(key: string, update: (current: Buffer | null) => { write?: Uint8Array; result: T }): Promise<T> => {
+    const folder = join(directory, "root");
+    const lock = join(folder, `${key}.lock`);
+    for (;;) {
+      try {
+        await (await open(lock, "wx")).close();
+        break;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ENOENT") await mkdir(folder, { recursive: true });
+        else if (code === "EEXIST") await new Promise((resolve) => setTimeout(resolve, 1));
+        else throw error;
+      }
+    }
+    try {
+      const { write: next, result } = update(await read(folder, key));
+      if (next !== undefined) await write(folder, key, next);
+      return result;
+    } finally {
+      await unlink(lock);
+    }
+  };
   return {
     name: "writeFile + rename (floor)",
     role: "floor",
-    notes: ["ignores expiry"],
+    notes: ["ignores expiry", "increment and setIfAbsent: an O_EXCL lock file per key, no recovery from a killed holder, a concurrent plain write not guarded"],
     set: (key, value) => write(join(directory, "root"), key, value),
     get: (key) => read(join(directory, "root"), key),
+    atomic: {
+      // The floor ignores expiry, as its set and get do.
+      increment: (key) =>
+        locked(key, (current) => {
+        const next = Number(current?.toString("latin1") ?? "0") + 1;
+        return { write: Buffer.from(String(next), "latin1"), result: next };
+      }),
+      setIfAbsent: (key, value) => locked(key, (current) => (current === null ? { write: value, result: true } : { result: false })),
+    },
     namespace(name): NamespaceView {
       const folder = join(directory, "spaces", name);
       return {
@@ -82,7 +117,7 @@ export async function fileSuite(): Promise<BackendSuite> {
   let generation = 0;
   const make = (): Contender[] => {
     const base = join(directory, String(generation++));
-    return [fileFloor(join(base, "floor")), stowageStore("FileStore", new FileStore({ path: join(base, "file-store") })), unstorageFsLite(join(base, "fs-lite"))];
+    return [fileFloor(join(base, "floor")), stowageStore("FileStore", new FileStore({ path: join(base, "file-store") }), [], true), unstorageFsLite(join(base, "fs-lite"))];
   };
   let contenders = make();
   const removePrevious = async (before: number) => {

@@ -20,9 +20,9 @@ export interface ThroughputWorkload {
 /** One contender's figures for one phase of a workload: one number per round. */
 export interface PhaseResult {
   readonly backend: Backend;
-  readonly workload: ThroughputWorkload["name"];
+  readonly workload: ThroughputWorkload["name"] | "increment" | "set-if-absent";
   readonly title: string;
-  readonly op: "set" | "get";
+  readonly op: "set" | "get" | "increment" | "setIfAbsent";
   readonly contender: string;
   readonly role: ContenderRole;
   readonly notes: readonly string[];

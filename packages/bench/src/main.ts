@@ -7,6 +7,7 @@ import { fileSuite } from "./file-contenders.js";
 import { measureMemoryPerEntry } from "./memory-per-entry.js";
 import { memorySuite } from "./memory-contenders.js";
 import { parseBenchOptions, UsageError } from "./options.js";
+import { rateLimitBench as runRateLimitBench } from "./rate-limit-bench.js";
 import { redisSuite } from "./redis-contenders.js";
 import { runResponseCacheIntegration } from "./response-cache-suite.js";
 import { runBench } from "./run-bench.js";
@@ -19,7 +20,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const log = (line: string) => process.stderr.write(`bench [${((performance.now() - started) / 1_000).toFixed(1)} s]: ${line}\n`);
   const suites: Partial<Record<Backend, () => Promise<BackendSuite>>> = { memory: memorySuite, file: fileSuite, redis: redisSuite, valkey: valkeySuite };
   try {
-    const report = await runBench(options, { suites, integrations: { sessions: runSessionsBench, "response-cache": runResponseCacheIntegration }, measureMemory: measureMemoryPerEntry, log });
+    const report = await runBench(options, { suites, integrations: { sessions: runSessionsBench, "rate-limit": runRateLimitBench, "response-cache": runResponseCacheIntegration }, measureMemory: measureMemoryPerEntry, log });
     const sizes = options.quick ? "quick sizes" : "full sizes";
     process.stdout.write(`# Stowage bench (${sizes}, ${options.rounds} rounds, medians)\n\n${describeEnvironment(import.meta.url)}\n\n${report.markdown}`);
   } finally {

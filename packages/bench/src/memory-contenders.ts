@@ -14,15 +14,40 @@ export function mapFloor(): Contender {
   const namespaces = new Map<string, Map<string, Uint8Array>>();
   const values = new Map<string, Uint8Array>();
   const expiries = new Map<string, number>();
+  // The atomic floor: a `Map` counter, and a `Map` has-then-set, each with the expiry check the
+  // workloads' 60 s expiry asks for.
+  const counters = new Map<string, { count: number; expiresAt: number }>();
+  const claims = new Map<string, { value: Uint8Array; expiresAt: number }>();
   return {
     name: "Map (floor)",
     role: "floor",
     notes: ["keeps the caller's array, no copies"],
+    atomic: {
+      async increment(key, ttlMs) {
+        const now = Date.now();
+        const counter = counters.get(key);
+        if (counter !== undefined && counter.expiresAt > now) return ++counter.count;
+        counters.set(key, { count: 1, expiresAt: now + ttlMs });
+        return 1;
+      },
+      async setIfAbsent(key, value, ttlMs) {
+        const now = Date.now();
+        const claim = claims.get(key);
+        if (claim !== undefined && claim.expiresAt > now) return false;
+        claims.set(key, { value, expiresAt: now + ttlMs });
+        return true;
+      },
+    },
     async set(key, value, ttlMs) {
       values.set(key, value);
       if (ttlMs !== undefined) expiries.set(key, Date.now() + ttlMs);
     },
     async get(key) {
+      // Counters are read back only to check the increment workload's total.
+      if (counters.size > 0) {
+        const counter = counters.get(key);
+        if (counter !== undefined) return Buffer.from(String(counter.count));
+      }
       if (expiries.size > 0) {
         const expiresAt = expiries.get(key);
         if (expiresAt !== undefined && expiresAt <= Date.now()) return null;
@@ -43,6 +68,8 @@ export function mapFloor(): Contender {
       namespaces.clear();
       values.clear();
       expiries.clear();
+      counters.clear();
+      claims.clear();
     },
   };
 }
@@ -105,7 +132,7 @@ export function cacheManagerMemory(): Contender {
 /** The memory contenders by name, for the memory-per-entry child process. */
 export const MEMORY_CONTENDERS: Record<string, () => Contender> = {
   "Map (floor)": mapFloor,
-  MemoryStore: () => stowageStore("MemoryStore", new MemoryStore()),
+  MemoryStore: () => stowageStore("MemoryStore", new MemoryStore(), [], true),
   "keyv (memory)": keyvMemory,
   "unstorage (memory)": unstorageMemory,
   "cache-manager (memory)": cacheManagerMemory,

@@ -1,11 +1,11 @@
 import { BACKENDS, type Backend } from "./contender.js";
 
 /** The integration suites `--only` also takes, run after the backends (each starts what it needs). */
-export const INTEGRATIONS = ["sessions", "response-cache"] as const;
+export const INTEGRATIONS = ["sessions", "rate-limit", "response-cache"] as const;
 export type Integration = (typeof INTEGRATIONS)[number];
 
 /** The workloads, by the names `--workloads` takes. */
-export const WORKLOADS = ["sequential", "in-flight", "large", "expiry", "delete-all", "memory-per-entry"] as const;
+export const WORKLOADS = ["sequential", "in-flight", "large", "expiry", "increment", "set-if-absent", "delete-all", "memory-per-entry"] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 /** Sizes and selection of one bench run. */

@@ -1,3 +1,4 @@
+import type KeyvRedis from "@keyv/redis";
 import { createKeyv } from "@keyv/redis";
 import { RedisStore } from "@stowage/store-redis";
 import { Redis } from "ioredis";
@@ -5,6 +6,7 @@ import { Keyv } from "keyv";
 import { createStorage } from "unstorage";
 import redisDriver from "unstorage/drivers/redis";
 import { closeAll, type BackendSuite, type Contender } from "./contender.js";
+import { keyvStowageRedis } from "./keyv-contenders.js";
 import { unstorageView } from "./memory-contenders.js";
 import { respFloor, type RawRespClient } from "./resp-floor.js";
 import { respSuite } from "./resp-suite.js";
@@ -20,6 +22,8 @@ function keyvRedis(url: string): Contender {
     notes: ["JSON-encodes each value (bytes as base64)", "node-redis client", "clear() emits errors instead of rejecting"],
     set: (key, value, ttlMs) => keyv.set(key, value, ttlMs),
     get: (key) => keyv.get(key),
+    // createKeyv without a namespace writes the key as given.
+    storedBytes: async (key) => (await (keyv.store as KeyvRedis<string>).getClient()).strLen(key),
     namespace(name) {
       let view = views.get(name);
       if (!view) views.set(name, (view = createKeyv(url, { namespace: name })));
@@ -54,8 +58,9 @@ export function unstorageRedis(url: string): Contender {
 export function redisSuite(): Promise<BackendSuite> {
   return respSuite("redis", (url) => new Redis(url), (url) => [
     respFloor("ioredis (floor)", new Redis(url) as unknown as RawRespClient),
-    stowageStore("RedisStore", RedisStore.withClient({ url })),
+    stowageStore("RedisStore", RedisStore.withClient({ url }), [], true),
     keyvRedis(url),
     unstorageRedis(url),
+    keyvStowageRedis(url),
   ]);
 }

@@ -34,8 +34,9 @@ function all(checks: { text: string; meets: boolean }[]): Verdict {
 
 /** The issue's targets for one phase row, or undefined when the row has none. */
 export function throughputVerdict(row: PhaseResult, rows: readonly PhaseResult[]): Verdict | undefined {
-  if (row.role !== "stowage") return undefined;
+  if (row.role !== "stowage" && row.role !== "adapter") return undefined;
   const same = rows.filter((other) => other.backend === row.backend && other.workload === row.workload && other.op === row.op);
+  if (row.role === "adapter") return adapterVerdict(row, same);
   const floor = same.find((other) => other.role === "floor");
   const peers = same.filter((other) => other.role === "peer");
   const toFloor = floor ? roundRatio(row.opsPerSecond, floor.opsPerSecond) : NaN;
@@ -48,6 +49,9 @@ export function throughputVerdict(row: PhaseResult, rows: readonly PhaseResult[]
   if ((row.backend === "redis" || row.backend === "valkey") && row.workload === "sequential") {
     return all([check("≥ 0.95× raw client", toFloor, toFloor >= 0.95)]);
   }
+  if ((row.backend === "redis" || row.backend === "valkey") && (row.workload === "increment" || row.workload === "set-if-absent")) {
+    return all([check("≥ 0.9× raw client", toFloor, toFloor >= 0.9)]);
+  }
   if ((row.backend === "redis" || row.backend === "valkey") && row.workload === "in-flight") {
     const keyv = peers.find((peer) => peer.contender.startsWith("keyv"));
     if (!keyv) return undefined;
@@ -58,6 +62,29 @@ export function throughputVerdict(row: PhaseResult, rows: readonly PhaseResult[]
     return all([check("≥ 0.8× raw floor", toFloor, toFloor >= 0.8)]);
   }
   return undefined;
+}
+
+/** An adapter (Keyv through KeyvStowage) against the library's own backend: at least 1×, sequential and in flight. */
+function adapterVerdict(row: PhaseResult, same: readonly PhaseResult[]): Verdict | undefined {
+  if (row.workload !== "sequential" && row.workload !== "in-flight") return undefined;
+  const library = row.contender.split(" + ")[0]!;
+  const peer = same.find((other) => other.role === "peer" && other.contender.startsWith(`${library} + `));
+  if (!peer) return undefined;
+  const ratio = roundRatio(row.opsPerSecond, peer.opsPerSecond);
+  return all([check(`≥ 1× ${peer.contender}`, ratio, ratio >= 1)]);
+}
+
+/** Bytes a backend holds for one value, per contender that can tell. */
+export interface StoredBytesResult {
+  readonly contender: string;
+  readonly valueBytes: number;
+  readonly storedBytes: number;
+}
+
+/** The Markdown table of the bytes stored per value. */
+export function storedBytesTable(rows: readonly StoredBytesResult[]): string {
+  const body = rows.map((row) => [row.contender, integer(row.valueBytes), integer(row.storedBytes), ratioText(row.storedBytes / row.valueBytes)]);
+  return table(["contender", "value bytes", "bytes stored", "× value"], body);
 }
 
 /** The issue's target for a `deleteAll` row: Redis and Valkey within 1.2× of SCAN + UNLINK, and correct. */

@@ -1,3 +1,4 @@
+import { runAtomicWorkloads } from "./atomic-workloads.js";
 import type { BackendSuite, Contender } from "./contender.js";
 import { runThroughput } from "./harness.js";
 import { fileSuite } from "./file-contenders.js";
@@ -36,6 +37,12 @@ describe("runBench on the memory contenders", () => {
         }
         expect(rows[0]![6]).toBe("1.00×");
       }
+    }
+    for (const [workload, op] of [["increment, 60 s expiry on create", "increment"], ["setIfAbsent of a free key, 60 s expiry", "setIfAbsent"]]) {
+      // Only the contenders with atomic operations: the floor's Map counter / has-then-set and MemoryStore.
+      const rows = rowsStartingWith(report.markdown, workload!, op!);
+      expect(rows.map((cells) => cells[2])).toEqual(["Map (floor)", "MemoryStore"]);
+      for (const cells of rows) expect(cells[6]).toMatch(/^\d+\.\d\d×$/);
     }
     const verdicts = rowsStartingWith(report.markdown, "100 B sequential").filter((cells) => cells[2] === "MemoryStore");
     expect(verdicts.map((cells) => cells[8])).toEqual([expect.stringMatching(/^(meets|\*\*misses\*\*)$/), expect.stringMatching(/^(meets|\*\*misses\*\*)$/)]);
@@ -86,13 +93,38 @@ describe("runBench on the file, Redis and Valkey contenders", () => {
       [
         "file: FileStore", "file: unstorage (fs-lite)", "file: writeFile + rename (floor)",
         "redis: RedisStore", "redis: ioredis (floor)", "redis: keyv + @keyv/redis", "redis: unstorage (redis)",
+        "redis: keyv + KeyvStowage(RedisStore)",
         "valkey: ValkeyStore", "valkey: iovalkey (floor)", "valkey: keyv + @keyv/valkey", "valkey: unstorage (redis)",
       ].sort(),
     );
     for (const row of report.phases) expect(row.opsPerSecond[0]).toBeGreaterThan(0);
+    // Both Keyv adapters store what Keyv serialized: the same bytes per value.
+    expect(report.markdown).toContain("| keyv + @keyv/redis | 100 | 156 | 1.56× |");
+    expect(report.markdown).toContain("| keyv + KeyvStowage(RedisStore) | 100 | 156 | 1.56× |");
     for (const row of report.deletes.filter((entry) => entry.role !== "peer")) {
       expect([row.contender, row.survivorsDeleted[0], row.survivorsSibling[0]]).toEqual([row.contender, 0, 20]);
     }
+  }, 120_000);
+});
+
+describe("runBench's atomic workloads on Redis and Valkey", () => {
+  it("measures increment and setIfAbsent of each store beside its raw floor, with the 0.9× target", async () => {
+    const options = parseBenchOptions(["--only", "redis,valkey", "--workloads", "increment,set-if-absent", "--ops", "40", "--rounds", "2"]);
+    const report = await runBench(options, { suites: { redis: redisSuite, valkey: valkeySuite }, log: () => {} });
+    const rows = report.phases.map((row) => `${row.backend} ${row.op}: ${row.contender}`);
+    expect(rows.sort()).toEqual(
+      [
+        "redis increment: RedisStore", "redis increment: ioredis (floor)", "redis setIfAbsent: RedisStore", "redis setIfAbsent: ioredis (floor)",
+        "valkey increment: ValkeyStore", "valkey increment: iovalkey (floor)", "valkey setIfAbsent: ValkeyStore", "valkey setIfAbsent: iovalkey (floor)",
+      ].sort(),
+    );
+    for (const store of ["RedisStore", "ValkeyStore"]) {
+      for (const title of ["increment, 60 s expiry on create", "setIfAbsent of a free key, 60 s expiry"]) {
+        const [cells] = rowsStartingWith(report.markdown, title).filter((row) => row[2] === store);
+        expect(cells?.[7]).toMatch(/^≥ 0\.9× raw client: \d+\.\d\d×$/);
+      }
+    }
+    expect(report.meets + report.misses).toBe(4);
   }, 120_000);
 });
 
@@ -106,5 +138,42 @@ describe("parseBenchOptions", () => {
     expect(() => parseBenchOptions(["--fast"])).toThrow(UsageError);
     expect(() => parseBenchOptions(["--ops", "0"])).toThrow("--ops takes a positive whole number");
     expect(() => parseBenchOptions(["--only", "mongo"])).toThrow("--only takes a comma-separated list");
+  });
+});
+
+// The atomic workloads on the real file contenders at tiny sizes: the shape of their rows and the
+// exactness checks, never a speed.
+describe("the atomic workloads", () => {
+  it("the file suite prints increment and setIfAbsent rows for the floor and FileStore", async () => {
+    const options = parseBenchOptions(["--only", "file", "--workloads", "increment,set-if-absent", "--ops", "40", "--rounds", "2"]);
+    const report = await runBench(options, { suites: { file: fileSuite }, log: () => {} });
+    for (const [title, op] of [["increment, 60 s expiry on create", "increment"], ["setIfAbsent of a free key, 60 s expiry", "setIfAbsent"]]) {
+      const rows = rowsStartingWith(report.markdown, title!, op!);
+      expect(rows.map((cells) => cells[2])).toEqual(["writeFile + rename (floor)", "FileStore"]);
+      for (const cells of rows) expect(cells[6]).toMatch(/^\d+\.\d\d×$/);
+    }
+  }, 60_000);
+
+  it("a contender that loses increments or refuses a free key is caught", async () => {
+    const counters = new Map<string, number>();
+    const lossy: Contender = {
+      name: "lossy",
+      role: "floor",
+      notes: [],
+      set: async () => {},
+      get: async (key) => Buffer.from(String(counters.get(key) ?? 0)),
+      atomic: {
+        increment: async (key) => {
+          counters.set(key, 1); // forgets every earlier increment
+          return 1;
+        },
+        setIfAbsent: async () => false, // refuses even a free key
+      },
+      close: async () => {},
+    };
+    const suite: BackendSuite = { backend: "file", contenders: [lossy], sampleEvery: 1, reset: async () => {}, close: async () => {} };
+    const only = (workload: string) => parseBenchOptions(["--only", "file", "--workloads", workload, "--ops", "300", "--rounds", "1"]);
+    await expect(runAtomicWorkloads(suite, only("increment"), () => {})).rejects.toThrow("lossy counted 100 of 330 increments");
+    await expect(runAtomicWorkloads(suite, only("set-if-absent"), () => {})).rejects.toThrow("lossy refused 30 of 30 free keys");
   });
 });

@@ -1,14 +1,17 @@
+import { runAtomicWorkloads } from "./atomic-workloads.js";
 import type { Backend, BackendSuite } from "./contender.js";
-import { runDeleteAll, runThroughput, type DeleteAllResult, type PhaseResult, type ThroughputWorkload } from "./harness.js";
+import { makeValue, runDeleteAll, runThroughput, type DeleteAllResult, type PhaseResult, type ThroughputWorkload } from "./harness.js";
 import type { BenchOptions, Integration } from "./options.js";
 import {
   countVerdicts,
   deleteAllTable,
   deleteAllVerdict,
   memoryTable,
+  storedBytesTable,
   throughputTable,
   throughputVerdict,
   type MemoryResult,
+  type StoredBytesResult,
   type Verdict,
 } from "./report.js";
 
@@ -50,6 +53,19 @@ export function throughputWorkloads(options: BenchOptions, backend: Backend): Th
   return all.filter((workload) => options.workloads.includes(workload.name));
 }
 
+/** Writes one 100-byte value with each contender that can report what its backend then holds. */
+async function measureStoredBytes(suite: BackendSuite): Promise<StoredBytesResult[]> {
+  const value = makeValue(100);
+  const rows: StoredBytesResult[] = [];
+  for (const contender of suite.contenders) {
+    if (!contender.storedBytes) continue;
+    await contender.set("stored-bytes", value);
+    rows.push({ contender: contender.name, valueBytes: value.byteLength, storedBytes: await contender.storedBytes("stored-bytes") });
+  }
+  await suite.reset();
+  return rows;
+}
+
 /**
  * Runs the selected workloads on the selected backends, one backend at a time (each suite is
  * closed, even on error, before the next starts), and renders the Markdown report.
@@ -77,8 +93,11 @@ export async function runBench(options: BenchOptions, environment: BenchEnvironm
         backendPhases.push(...(await runThroughput(suite, workload, options.rounds)));
         await suite.reset();
       }
+      backendPhases.push(...(await runAtomicWorkloads(suite, options, environment.log)));
       if (backendPhases.length > 0) parts.push(throughputTable(backendPhases));
       phases.push(...backendPhases);
+      const stored = await measureStoredBytes(suite);
+      if (stored.length > 0) parts.push(`### Bytes stored per 100-byte value\n\n${storedBytesTable(stored)}`);
       if (options.workloads.includes("delete-all")) {
         const entries = options.deleteEntries[backend];
         environment.log(`${backend}: deleteAll, 2 x ${entries} entries x ${options.rounds} rounds`);

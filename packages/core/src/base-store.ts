@@ -2,7 +2,8 @@ import { toIncrementAmount } from "./counter.js";
 import { durationToMilliseconds } from "./duration.js";
 import { InvalidArgumentError } from "./errors/invalid-argument-error.js";
 import { StoreClosedError } from "./errors/store-closed-error.js";
-import { assertValidKey, assertValidNamespaceName, toStoredBytes } from "./keys.js";
+import { assertValidNamespaceName, keyProblem, toStoredBytes } from "./keys.js";
+import { InvalidKeyError } from "./errors/invalid-key-error.js";
 import type { GetOptions, IncrementOptions, NamespacedStore, SetIfAbsentOptions, SetOptions } from "./store.js";
 
 type MaybePromise<T> = T | Promise<T>;
@@ -35,7 +36,8 @@ export abstract class BaseStore implements NamespacedStore {
    */
   protected constructor(parent?: { store: BaseStore; name: string }) {
     this.#isRoot = parent === undefined;
-    this.namespace = Object.freeze(parent ? [...parent.store.namespace, parent.name] : []);
+    // `concat` sizes the array exactly (a spread over-allocates): a store may hold many views.
+    this.namespace = Object.freeze(parent ? parent.store.namespace.concat(parent.name) : []);
     this.#root = parent ? parent.store.#root : { closing: undefined };
   }
 
@@ -107,9 +109,9 @@ export abstract class BaseStore implements NamespacedStore {
   get(key: string, options?: GetOptions): Promise<Uint8Array | null> {
     try {
       this.#assertOpen("get");
-      assertValidKey(key, this.description);
+      this.#assertKey(key);
       const renewFor = this.#option(options, "renewFor");
-      const renewMs = renewFor === undefined ? undefined : durationToMilliseconds(renewFor, "renewFor", this.description);
+      const renewMs = renewFor === undefined ? undefined : this.checked((store) => durationToMilliseconds(renewFor, "renewFor", store));
       return Promise.resolve(this.readEntry(key, renewMs));
     } catch (error) {
       return Promise.reject(error);
@@ -120,8 +122,8 @@ export abstract class BaseStore implements NamespacedStore {
   set(key: string, value: Uint8Array | string, options?: SetOptions): Promise<void> {
     try {
       this.#assertOpen("set");
-      assertValidKey(key, this.description);
-      const bytes = toStoredBytes(value, this.description, this.copiesValues);
+      this.#assertKey(key);
+      const bytes = this.#bytes(value);
       return Promise.resolve(this.writeEntry(key, bytes, this.#ttl(options)));
     } catch (error) {
       return Promise.reject(error);
@@ -132,8 +134,9 @@ export abstract class BaseStore implements NamespacedStore {
   increment(key: string, options?: IncrementOptions): Promise<number> {
     try {
       this.#assertOpen("increment");
-      assertValidKey(key, this.description);
-      const by = toIncrementAmount(this.#option(options, "by"), this.description);
+      this.#assertKey(key);
+      const amount = this.#option(options, "by");
+      const by = this.checked((store) => toIncrementAmount(amount, store));
       return Promise.resolve(this.incrementEntry(key, by, this.#ttl(options)));
     } catch (error) {
       return Promise.reject(error);
@@ -144,8 +147,8 @@ export abstract class BaseStore implements NamespacedStore {
   setIfAbsent(key: string, value: Uint8Array | string, options?: SetIfAbsentOptions): Promise<boolean> {
     try {
       this.#assertOpen("setIfAbsent");
-      assertValidKey(key, this.description);
-      const bytes = toStoredBytes(value, this.description, this.copiesValues);
+      this.#assertKey(key);
+      const bytes = this.#bytes(value);
       return Promise.resolve(this.writeEntryIfAbsent(key, bytes, this.#ttl(options)));
     } catch (error) {
       return Promise.reject(error);
@@ -172,7 +175,7 @@ export abstract class BaseStore implements NamespacedStore {
   delete(key: string): Promise<void> {
     try {
       this.#assertOpen("delete");
-      assertValidKey(key, this.description);
+      this.#assertKey(key);
       return Promise.resolve(this.deleteEntry(key));
     } catch (error) {
       return Promise.reject(error);
@@ -193,7 +196,7 @@ export abstract class BaseStore implements NamespacedStore {
   exists(key: string): Promise<boolean> {
     try {
       this.#assertOpen("exists");
-      assertValidKey(key, this.description);
+      this.#assertKey(key);
       return Promise.resolve(this.hasEntry(key));
     } catch (error) {
       return Promise.reject(error);
@@ -203,7 +206,7 @@ export abstract class BaseStore implements NamespacedStore {
   /** {@inheritDoc Store.expiresIn} */
   async expiresIn(key: string): Promise<number | null> {
     this.#assertOpen("expiresIn");
-    assertValidKey(key, this.description);
+    this.#assertKey(key);
     const ms = await this.entryTtl(key);
     return ms === null || ms <= 0 ? null : ms / 1_000;
   }
@@ -211,7 +214,7 @@ export abstract class BaseStore implements NamespacedStore {
   /** {@inheritDoc NamespacedStore.withNamespace} */
   withNamespace(name: string): this {
     this.#assertOpen("withNamespace");
-    assertValidNamespaceName(name, this.description);
+    this.checked((store) => assertValidNamespaceName(name, store));
     return this.createChild(name) as this;
   }
 
@@ -236,6 +239,31 @@ export abstract class BaseStore implements NamespacedStore {
     return this.#viewClosed || this.#root.closing !== undefined;
   }
 
+  /**
+   * Runs `check` without this store's description, and only when it throws runs it again with
+   * the description, so that it throws naming the store. A namespace view then builds its
+   * description for error messages only, never on a valid call, and a kept view does not hold
+   * it. `check` must be pure: a check of arguments, not an operation.
+   */
+  protected checked<T>(check: (store: string | undefined) => T): T {
+    try {
+      return check(undefined);
+    } catch {
+      return check(this.description);
+    }
+  }
+
+  /** `toStoredBytes` of a value to write; the store's description is built only for a rejection. */
+  #bytes(value: unknown): Uint8Array {
+    const valid = typeof value === "string" || value instanceof Uint8Array;
+    return toStoredBytes(value, valid ? undefined : this.description, this.copiesValues);
+  }
+
+  #assertKey(key: string): void {
+    const reason = keyProblem(key);
+    if (reason !== undefined) throw new InvalidKeyError({ key, reason, store: this.description });
+  }
+
   /** Throws `StoreClosedError` when closed; for backends' own extra operations. */
   protected assertOpen(operation: string): void {
     this.#assertOpen(operation);
@@ -250,7 +278,7 @@ export abstract class BaseStore implements NamespacedStore {
   /** The `expiresIn` option in milliseconds, or undefined for no expiry. */
   #ttl(options: unknown): number | undefined {
     const expiresIn = this.#option(options, "expiresIn");
-    return expiresIn === undefined ? undefined : durationToMilliseconds(expiresIn, "expiresIn", this.description);
+    return expiresIn === undefined ? undefined : this.checked((store) => durationToMilliseconds(expiresIn, "expiresIn", store));
   }
 
   #option<K extends string>(options: unknown, name: K): unknown {

@@ -51,4 +51,33 @@ describe("codecs and typed views", () => {
     await expect(typed(store, text()).set("k", 5 as unknown as string)).rejects.toThrow(InvalidArgumentError);
     expect(await store.exists("k")).toBe(false);
   });
+
+  test.each([
+    ["a BigInt", () => ({ count: 10n })],
+    ["a cyclic value", () => {
+      const cyclic: Record<string, unknown> = { name: "loop" };
+      cyclic.self = cyclic;
+      return cyclic;
+    }],
+    ["a toJSON that throws", () => ({ toJSON: () => { throw new RangeError("no"); } })],
+  ])("json rejects %s with InvalidArgumentError (JSON's error as cause) and writes nothing", async (_label, make) => {
+    const store = new MemoryStore();
+    const error = await typed(store, json()).set("k", make()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as InvalidArgumentError).cause).toBeInstanceOf(Error);
+    expect((error as InvalidArgumentError).argument).toBe("value");
+    expect(await store.exists("k")).toBe(false);
+    expect(store.size).toBe(0);
+  });
+
+  test("text keeps a leading byte order mark", async () => {
+    const store = new MemoryStore();
+    const notes = typed(store, text());
+    await notes.set("bom", "\uFEFFhi");
+    expect(await notes.get("bom")).toBe("\uFEFFhi");
+    expect([...(await store.get("bom"))!]).toEqual([0xef, 0xbb, 0xbf, 0x68, 0x69]);
+    await store.set("raw", new Uint8Array([0xef, 0xbb, 0xbf, 0x7b, 0x7d]));
+    expect(await notes.get("raw")).toBe("\uFEFF{}");
+    expect(await typed(store, json()).get("raw")).toEqual({}); // JSON from a program that writes a BOM still parses
+  });
 });

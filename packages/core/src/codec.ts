@@ -12,9 +12,15 @@ export interface Codec<T> {
   decode(bytes: Uint8Array): T;
 }
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
+// `ignoreBOM` keeps a leading U+FEFF as part of the text: a string set with one gets it back.
+const textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+// JSON text never starts with U+FEFF; one written by another program is skipped (RFC 8259 §8.1).
+const jsonDecoder = new TextDecoder("utf-8", { fatal: true });
 
-/** A codec for strings stored as UTF-8; bytes that are not valid UTF-8 fail to decode. */
+/**
+ * A codec for strings stored as UTF-8; bytes that are not valid UTF-8 fail to decode. The text
+ * comes back exactly as set, a leading byte order mark (`"\uFEFF"`) included.
+ */
 export function text(): Codec<string> {
   return {
     name: "text",
@@ -22,25 +28,33 @@ export function text(): Codec<string> {
       if (typeof value !== "string") throw new InvalidArgumentError({ argument: "value", value, expected: "a string (text codec)" });
       return value;
     },
-    decode: (bytes) => decoder.decode(bytes),
+    decode: (bytes) => textDecoder.decode(bytes),
   };
 }
 
 /**
  * A codec for JSON values stored as UTF-8 JSON text. `T` is what the caller promises the stored
- * JSON holds; it is not checked at run time.
+ * JSON holds; it is not checked at run time. Encoding a value JSON cannot represent (`undefined`,
+ * a function, a BigInt, a cyclic structure) throws `InvalidArgumentError`, with JSON's own error
+ * as the `cause` where it raised one, so `TypedStore.set` rejects and writes nothing.
  */
 export function json<T = unknown>(): Codec<T> {
   return {
     name: "json",
     encode: (value) => {
-      const encoded = JSON.stringify(value);
+      let encoded: string | undefined;
+      try {
+        encoded = JSON.stringify(value);
+      } catch (error) {
+        // A BigInt, a cyclic structure, or a toJSON that throws.
+        throw new InvalidArgumentError({ argument: "value", value, expected: `a value JSON can represent (json codec: ${(error as Error).message})`, cause: error });
+      }
       if (encoded === undefined) {
         throw new InvalidArgumentError({ argument: "value", value, expected: "a value JSON can represent (json codec)" });
       }
       return encoded;
     },
-    decode: (bytes) => JSON.parse(decoder.decode(bytes)) as T,
+    decode: (bytes) => JSON.parse(jsonDecoder.decode(bytes)) as T,
   };
 }
 

@@ -1,4 +1,4 @@
-import { durationToMilliseconds, MAX_DURATION_SECONDS } from "./duration.js";
+import { durationToMilliseconds, MAX_DURATION_SECONDS, MAX_TIMER_MILLISECONDS, timerDurationToMilliseconds } from "./duration.js";
 import { InvalidArgumentError } from "./errors/invalid-argument-error.js";
 
 describe("durationToMilliseconds", () => {
@@ -44,5 +44,26 @@ describe("durationToMilliseconds", () => {
     expect(error.message).toContain('"5 minutes"');
     expect(error.message).toContain("renewFor");
     expect(error.message).toContain('"30s"');
+  });
+});
+
+describe("timerDurationToMilliseconds", () => {
+  test.each([
+    ["2147483647ms", MAX_TIMER_MILLISECONDS],
+    [MAX_TIMER_MILLISECONDS / 1_000, MAX_TIMER_MILLISECONDS],
+    ["24d", 24 * 86_400_000],
+    ["1ms", 1],
+  ])("accepts %p as %p ms (at most 2^31-1 ms, the longest Node timer)", (input, expected) => {
+    expect(timerDurationToMilliseconds(input, "sweepInterval")).toBe(expected);
+  });
+
+  test.each(["2147483648ms", "25d", "30d", 2_147_484, MAX_DURATION_SECONDS, 0, "soon"])("rejects %p with InvalidArgumentError", (input) => {
+    expect(() => timerDurationToMilliseconds(input, "sweepInterval", "MemoryStore")).toThrow(InvalidArgumentError);
+  });
+
+  test("the error names the option, the store and the limit", () => {
+    expect(() => timerDurationToMilliseconds("30d", "operationTimeout", "RedisStore")).toThrow(
+      /Invalid operationTimeout "30d" for RedisStore: expected at most 2147483647 ms/,
+    );
   });
 });

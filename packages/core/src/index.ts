@@ -1,6 +1,7 @@
 export type { Store, NamespacedStore, GetOptions, SetOptions, IncrementOptions, SetIfAbsentOptions } from "./store.js";
 export { decodeCounter, addToCounter, encodeCounter, toIncrementAmount } from "./counter.js";
 export { BaseStore } from "./base-store.js";
+export { ownedCopy } from "./bytes.js";
 export { type Duration, MAX_DURATION_SECONDS, MAX_TIMER_MILLISECONDS, durationToMilliseconds, timerDurationToMilliseconds } from "./duration.js";
 export { MAX_KEY_BYTES, MAX_NAMESPACE_NAME_BYTES, assertValidKey, assertValidNamespaceName, toStoredBytes } from "./keys.js";
 export { MemoryStore, type MemoryStoreOptions } from "./memory-store.js";

@@ -60,6 +60,24 @@ describe("toStoredBytes", () => {
     expect(toStoredBytes(view).byteLength).toBe(3);
   });
 
+  test("a copy owns its memory: its .buffer holds its bytes only, never Node's shared pool", () => {
+    const pooled = Buffer.from("pooled"); // small Buffer.from results are slices of one shared pool
+    expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.byteLength);
+    for (const value of ["text", "", "é€", pooled, new Uint8Array(new ArrayBuffer(64), 8, 4)]) {
+      const stored = toStoredBytes(value);
+      expect(stored.byteOffset).toBe(0);
+      expect(stored.buffer.byteLength).toBe(stored.byteLength);
+    }
+    const stored = toStoredBytes(pooled);
+    new Uint8Array(pooled.buffer, pooled.byteOffset, pooled.byteLength).fill(0);
+    expect(Buffer.from(stored).toString()).toBe("pooled");
+  });
+
+  test("without copy, a byte array is passed through as it is", () => {
+    const source = new Uint8Array([1, 2]);
+    expect(toStoredBytes(source, undefined, false)).toBe(source);
+  });
+
   test.each([42, null, undefined, {}, [1, 2], new ArrayBuffer(2), new Uint16Array(2), new DataView(new ArrayBuffer(2)), true])(
     "rejects %p with InvalidArgumentError",
     (value) => expect(() => toStoredBytes(value)).toThrow(InvalidArgumentError),

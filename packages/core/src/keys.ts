@@ -1,3 +1,4 @@
+import { ownedCopy, ownedEncoding } from "./bytes.js";
 import { InvalidArgumentError } from "./errors/invalid-argument-error.js";
 import { InvalidKeyError } from "./errors/invalid-key-error.js";
 
@@ -25,8 +26,13 @@ function textProblem(text: unknown, maxBytes: number): string | undefined {
  * @throws InvalidKeyError naming the problem.
  */
 export function assertValidKey(key: unknown, store?: string): asserts key is string {
-  const reason = textProblem(key, MAX_KEY_BYTES);
+  const reason = keyProblem(key);
   if (reason !== undefined) throw new InvalidKeyError({ key, reason, store });
+}
+
+/** Why `key` cannot be a key, or undefined when it can (internal: BaseStore names the store only on failure). */
+export function keyProblem(key: unknown): string | undefined {
+  return textProblem(key, MAX_KEY_BYTES);
 }
 
 /**
@@ -50,7 +56,9 @@ export function assertValidNamespaceName(name: unknown, store?: string): asserts
 /**
  * Turns a value given to `set` into bytes. With `copy` (the default) the result is a plain
  * `Uint8Array` the store owns: the UTF-8 encoding of a string, or a copy of a `Uint8Array` (a
- * `Buffer` is one), so later changes to the caller's array never reach the store. Without it, a
+ * `Buffer` is one), so later changes to the caller's array never reach the store. The copy has an
+ * `ArrayBuffer` of its own (never Node's shared Buffer pool): its `.buffer` holds these bytes
+ * only, so a backend may keep it or hand it out as it is. Without it, a
  * string still becomes a new array, but a `Uint8Array` is returned as it is.
  *
  * @throws InvalidArgumentError for any other type (other typed arrays, `ArrayBuffer`, numbers,
@@ -58,17 +66,13 @@ export function assertValidNamespaceName(name: unknown, store?: string): asserts
  */
 export function toStoredBytes(value: unknown, store?: string, copy = true): Uint8Array {
   if (typeof value === "string") {
-    const encoded = Buffer.from(value, "utf8");
-    return copy ? plainView(encoded) : encoded;
+    return copy ? plainView(ownedEncoding(value, "utf8")) : Buffer.from(value, "utf8");
   }
   // The tag check also accepts arrays from another realm (a vm context, a jest sandbox).
   if (value instanceof Uint8Array || Object.prototype.toString.call(value) === "[object Uint8Array]") {
     const bytes = value as Uint8Array;
     if (!copy) return bytes;
-    // Small copies come from Node's shared allocation pool, far cheaper than a new ArrayBuffer each.
-    const owned = Buffer.allocUnsafe(bytes.byteLength);
-    owned.set(bytes);
-    return plainView(owned);
+    return plainView(ownedCopy(bytes));
   }
   throw new InvalidArgumentError({
     argument: "value",
@@ -80,7 +84,7 @@ export function toStoredBytes(value: unknown, store?: string, copy = true): Uint
 
 /**
  * A plain `Uint8Array` over a Buffer's bytes: a backend that calls `slice()` on it gets a copy,
- * as for any `Uint8Array`, where `Buffer#slice` would return a view of the shared pool.
+ * as for any `Uint8Array`, where `Buffer#slice` would return a view.
  */
 function plainView(buffer: Buffer): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);

@@ -1,45 +1,26 @@
 import { BaseStore } from "./base-store.js";
+import { ownedCopy } from "./bytes.js";
 import { addToCounter, decodeCounter, encodeCounter } from "./counter.js";
 import { timerDurationToMilliseconds, type Duration } from "./duration.js";
 import { InvalidArgumentError } from "./errors/invalid-argument-error.js";
+import { clearNode, countEntries, findNode, newRootNode, pruneNode, sweepNode, type Entry, type NamespaceNode } from "./memory-tree.js";
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
   /** The most entries the whole store (every namespace) holds; past it the least recently used go. */
-  maxEntries?: number;
+  maxEntries?: number | undefined;
   /**
    * The most bytes the whole store holds, counting each value's length plus two bytes per key
    * character; past it the least recently used entries go. A single entry larger than this is
    * rejected with `InvalidArgumentError`.
    */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
   /**
    * How often a timer reclaims expired entries without waiting for a read. The timer never keeps
    * the process alive and stops on `close()`. Left out, expired entries are reclaimed when read,
    * evicted, or by {@link MemoryStore.deleteExpired}.
    */
-  sweepInterval?: Duration;
-}
-
-interface Entry {
-  value: Uint8Array;
-  /** Epoch milliseconds; 0 for no expiry. */
-  expiresAt: number;
-  key: string;
-  node: NamespaceNode;
-  size: number;
-  /**
-   * When the key entered its namespace's map (from the storage-wide counter). An overwrite keeps
-   * it, as the map keeps the key's place; `keys()` skips entries newer than its start, so a key
-   * deleted and set again behind the iterator is never yielded twice.
-   */
-  seq: number;
-}
-
-/** One namespace: its entries and its children. Nodes live as long as the storage, so views stay valid. */
-interface NamespaceNode {
-  entries: Map<string, Entry>;
-  children: Map<string, NamespaceNode>;
+  sweepInterval?: Duration | undefined;
 }
 
 /** What a root store and all of its views share. */
@@ -60,17 +41,6 @@ const KEYS_BATCH = 1_000;
 
 const isLive = (entry: Entry, now: number): boolean => entry.expiresAt === 0 || entry.expiresAt > now;
 
-/** A copy in a pooled Buffer: cheaper than `Buffer.from`, which first dispatches on the type. */
-function copyBytes(bytes: Uint8Array): Buffer {
-  const copy = Buffer.allocUnsafe(bytes.byteLength);
-  copy.set(bytes);
-  return copy;
-}
-
-function newNode(): NamespaceNode {
-  return { entries: new Map(), children: new Map() };
-}
-
 function checkBound(name: string, value: number | undefined): number {
   if (value === undefined) return Infinity;
   if (!Number.isSafeInteger(value) || value < 1) {
@@ -83,30 +53,34 @@ function checkBound(name: string, value: number | undefined): number {
  * The default store: process-local, in memory, the fastest. Nothing survives a restart.
  *
  * Namespace views share one storage; `deleteAll` on a view costs the size of that namespace,
- * not of the whole store. Values are copied in and out. With `maxEntries` / `maxBytes` the least
- * recently used entries (reads count as use) are evicted across all namespaces.
+ * not of the whole store, and a namespace left empty is given back (its views keep working).
+ * Values are copied in and out, each into an `ArrayBuffer` of its own (never Node's shared
+ * `Buffer` pool). `increment` and `setIfAbsent` are atomic within the process: each runs to
+ * completion without yielding. With `maxEntries` / `maxBytes` the least recently used entries
+ * (reads count as use) are evicted across all namespaces.
  */
 export class MemoryStore extends BaseStore {
   protected readonly kind = "MemoryStore";
-  // The copy is made here, into a pooled Buffer: cheaper than the base class's plain array.
+  // The copy is made here (a Buffer of its own, which `get` hands out as a Buffer too), so a
+  // string value is encoded once and copied once.
   protected override readonly copiesValues = false;
   readonly #storage: Storage;
-  readonly #node: NamespaceNode;
+  /**
+   * This namespace's node, looked up (by `namespace`) on first use and again whenever it was let
+   * go because the namespace emptied; undefined while the namespace holds nothing.
+   */
+  #node: NamespaceNode | undefined;
 
   /**
    * @param options - bounds and sweeping; see {@link MemoryStoreOptions}.
    * @param parent - internal: how `withNamespace` makes a view. Applications leave it out.
    * @throws InvalidArgumentError when a bound is not a positive whole number or `sweepInterval`
-   *   is not a valid duration.
+   *   is not a valid duration of at most 2^31-1 ms (the longest a Node timer holds).
    */
   constructor(options: MemoryStoreOptions = {}, parent?: { store: MemoryStore; name: string }) {
     super(parent);
     if (parent) {
       this.#storage = parent.store.#storage;
-      const siblings = parent.store.#node.children;
-      let node = siblings.get(parent.name);
-      if (!node) siblings.set(parent.name, (node = newNode()));
-      this.#node = node;
       return;
     }
     if (typeof options !== "object" || options === null) {
@@ -115,11 +89,12 @@ export class MemoryStore extends BaseStore {
     const maxEntries = checkBound("maxEntries", options.maxEntries);
     const maxBytes = checkBound("maxBytes", options.maxBytes);
     const bounded = maxEntries !== Infinity || maxBytes !== Infinity;
-    this.#node = newNode();
-    this.#storage = { root: this.#node, lru: bounded ? new Set() : undefined, maxEntries, maxBytes, bytes: 0, timer: undefined, seq: 0 };
+    const root = newRootNode();
+    this.#node = root;
+    this.#storage = { root, lru: bounded ? new Set() : undefined, maxEntries, maxBytes, bytes: 0, timer: undefined, seq: 0 };
     if (options.sweepInterval !== undefined) {
       const everyMs = timerDurationToMilliseconds(options.sweepInterval, "sweepInterval", this.kind);
-      this.#storage.timer = setInterval(() => this.#sweep(this.#node, Date.now()), everyMs);
+      this.#storage.timer = setInterval(() => this.#sweep(root, Date.now()), everyMs);
       this.#storage.timer.unref();
     }
   }
@@ -137,7 +112,11 @@ export class MemoryStore extends BaseStore {
    */
   async deleteExpired(): Promise<number> {
     this.assertOpen("deleteExpired");
-    return this.#sweep(this.#node, Date.now());
+    const node = this.#found();
+    if (node === undefined) return 0;
+    const removed = this.#sweep(node, Date.now());
+    this.#release();
+    return removed;
   }
 
   protected createChild(name: string): MemoryStore {
@@ -153,16 +132,17 @@ export class MemoryStore extends BaseStore {
       lru.delete(entry);
       lru.add(entry);
     }
-    return copyBytes(entry.value);
+    return ownedCopy(entry.value);
   }
 
   protected writeEntry(key: string, given: Uint8Array, ttlMs: number | undefined): void {
-    this.#put(key, copyBytes(given), ttlMs === undefined ? 0 : Date.now() + ttlMs);
+    this.#put(key, ownedCopy(given), ttlMs === undefined ? 0 : Date.now() + ttlMs);
   }
 
   protected incrementEntry(key: string, by: number, ttlMs: number | undefined): number {
     const entry = this.#live(key);
-    const next = addToCounter(decodeCounter(entry ? entry.value : null, key, this.description), by, key, this.description);
+    const value = entry ? entry.value : null;
+    const next = this.checked((store) => addToCounter(decodeCounter(value, key, store), by, key, store));
     // A live counter keeps its expiry; a new one gets `ttlMs`.
     const expiresAt = entry ? entry.expiresAt : ttlMs === undefined ? 0 : Date.now() + ttlMs;
     this.#put(key, encodeCounter(next), expiresAt);
@@ -171,12 +151,14 @@ export class MemoryStore extends BaseStore {
 
   protected writeEntryIfAbsent(key: string, given: Uint8Array, ttlMs: number | undefined): boolean {
     if (this.#live(key)) return false;
-    this.#put(key, copyBytes(given), ttlMs === undefined ? 0 : Date.now() + ttlMs);
+    this.#put(key, ownedCopy(given), ttlMs === undefined ? 0 : Date.now() + ttlMs);
     return true;
   }
 
   protected async *listKeys(): AsyncGenerator<readonly string[]> {
-    const entries = this.#node.entries;
+    const node = this.#found();
+    if (node === undefined) return;
+    const entries = node.entries;
     const start = this.#storage.seq;
     // The map's own iterator stays valid while entries are added and removed between batches.
     const iterator = entries.values();
@@ -208,9 +190,10 @@ export class MemoryStore extends BaseStore {
         store: this.description,
       });
     }
-    const entries = this.#node.entries;
+    const node = this.#attached();
+    const entries = node.entries;
     const previous = entries.get(key);
-    const entry: Entry = { value, expiresAt, key, node: this.#node, size, seq: previous ? previous.seq : ++storage.seq };
+    const entry: Entry = { value, expiresAt, key, node, size, seq: previous ? previous.seq : ++storage.seq };
     entries.set(key, entry);
     const lru = storage.lru;
     if (!lru) return;
@@ -221,12 +204,18 @@ export class MemoryStore extends BaseStore {
   }
 
   protected deleteEntry(key: string): void {
-    const entry = this.#node.entries.get(key);
-    if (entry) this.#remove(entry);
+    const entry = this.#found()?.entries.get(key);
+    if (entry === undefined) return;
+    this.#remove(entry);
+    this.#release();
   }
 
   protected deleteAllEntries(): void {
-    clearNode(this.#node, this.#storage.lru ? (entry) => this.#forget(entry) : undefined);
+    const node = this.#found();
+    if (node === undefined) return;
+    clearNode(node, this.#storage.lru ? (entry) => this.#forget(entry) : undefined);
+    pruneNode(node);
+    this.#release();
   }
 
   protected hasEntry(key: string): boolean {
@@ -245,18 +234,39 @@ export class MemoryStore extends BaseStore {
     this.#storage.bytes = 0;
   }
 
+  /** This namespace's node, or undefined while the namespace holds nothing. */
+  #found(): NamespaceNode | undefined {
+    const node = this.#node;
+    if (node !== undefined && node.attached) return node;
+    return (this.#node = findNode(this.#storage.root, this.namespace, false));
+  }
+
+  /** Drops this view's node once it has left the tree, so a kept view does not keep it. */
+  #release(): void {
+    if (this.#node?.attached === false) this.#node = undefined;
+  }
+
+  /** This namespace's node, made (with its missing ancestors) when the namespace holds nothing. */
+  #attached(): NamespaceNode {
+    const node = this.#node;
+    if (node !== undefined && node.attached) return node;
+    return (this.#node = findNode(this.#storage.root, this.namespace, true)!);
+  }
+
   /** The entry of `key` if it has not expired; an expired one is reclaimed on the way. */
   #live(key: string): Entry | undefined {
-    const entry = this.#node.entries.get(key);
+    const entry = this.#found()?.entries.get(key);
     if (entry === undefined || entry.expiresAt === 0) return entry;
     if (entry.expiresAt > Date.now()) return entry;
     this.#remove(entry);
+    this.#release();
     return undefined;
   }
 
   #remove(entry: Entry): void {
     entry.node.entries.delete(entry.key);
     this.#forget(entry);
+    if (entry.node.entries.size === 0) pruneNode(entry.node);
   }
 
   /** Drops an entry from the LRU accounting (its map slot is handled by the caller). */
@@ -274,27 +284,10 @@ export class MemoryStore extends BaseStore {
     }
   }
 
+  /** Removes the expired entries of `node` and below, then lets go of what emptied. */
   #sweep(node: NamespaceNode, now: number): number {
-    let removed = 0;
-    for (const entry of node.entries.values()) {
-      if (!isLive(entry, now)) {
-        this.#remove(entry);
-        removed++;
-      }
-    }
-    for (const child of node.children.values()) removed += this.#sweep(child, now);
+    const removed = sweepNode(node, (entry) => !isLive(entry, now), (entry) => this.#forget(entry));
+    pruneNode(node);
     return removed;
   }
-}
-
-function clearNode(node: NamespaceNode, forget: ((entry: Entry) => void) | undefined): void {
-  if (forget) for (const entry of node.entries.values()) forget(entry);
-  node.entries.clear();
-  for (const child of node.children.values()) clearNode(child, forget);
-}
-
-function countEntries(node: NamespaceNode): number {
-  let count = node.entries.size;
-  for (const child of node.children.values()) count += countEntries(child);
-  return count;
 }

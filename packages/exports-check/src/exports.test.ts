@@ -15,6 +15,8 @@ const packages: Record<string, string[]> = {
   "@stowage/store-valkey": ["ValkeyStore"],
   "@stowage/response-cache": ["responseCache", "honoResponseCache", "ResponseCache", "replayHeaders"],
   "@stowage/sessions": ["SessionStore"],
+  "@stowage/rate-limit": ["RateLimiter", "RateLimitStore", "fastifyRateLimitStore"],
+  "@stowage/keyv": ["KeyvStowage"],
 };
 
 function runNode(args: string[]): string {

@@ -4,11 +4,11 @@ import { DEFAULT_OPERATION_TIMEOUT_MS } from "./resp-store.js";
 /** The options of a `withClient` factory that belong to the store rather than to the client. */
 export interface ClientFactoryOptions {
   /** A `redis://` (or `rediss://`, `valkey://`) URL; other client options override its parts. */
-  url?: string;
+  url?: string | undefined;
   /** The root namespace; see `RespStoreOptions.namespace`. */
-  namespace?: string | null;
+  namespace?: string | null | undefined;
   /** The bound on every round trip; see `RespStoreOptions.operationTimeout`. */
-  operationTimeout?: Duration;
+  operationTimeout?: Duration | undefined;
 }
 
 /** The client options a `withClient` store uses unless told otherwise. */
@@ -35,7 +35,7 @@ export function clientOptionsWithDefaults<T extends ClientFactoryOptions>(
   kind: string,
 ): {
   url: string | undefined;
-  store: { namespace?: string | null; operationTimeout?: Duration };
+  store: { namespace?: string | null | undefined; operationTimeout?: Duration | undefined };
   client: ClientDefaults & Omit<T, keyof ClientFactoryOptions>;
 } {
   const { url, namespace, operationTimeout, ...clientOptions } = options;
@@ -51,5 +51,7 @@ export function clientOptionsWithDefaults<T extends ClientFactoryOptions>(
     connectTimeout: Math.max(timeoutMs, 1_000),
   };
   const store = namespace === undefined ? { operationTimeout } : { namespace, operationTimeout };
-  return { url, store, client: { ...defaults, ...clientOptions } };
+  // An option given as undefined is an option left out: it must not erase a default.
+  const given = Object.fromEntries(Object.entries(clientOptions).filter(([, value]) => value !== undefined)) as typeof clientOptions;
+  return { url, store, client: { ...defaults, ...given } };
 }

@@ -52,19 +52,37 @@ export class OperationDeadlines {
     return this.#run(operation, key, command, false);
   }
 
+  /**
+   * As {@link OperationDeadlines.run}, resolving to `map(reply)`, or rejecting with what `map`
+   * throws (as it is, not passed through `failures.error`): no promise more than `run`.
+   */
+  runMapped<T, R>(operation: string, key: string | undefined, command: Promise<T>, map: (reply: T) => R): Promise<R> {
+    return this.#run(operation, key, command, map);
+  }
+
   /** As {@link OperationDeadlines.run}, resolving to undefined whatever the reply. */
   runDiscarding(operation: string, key: string | undefined, command: Promise<unknown>): Promise<void> {
     return this.#run(operation, key, command, true) as Promise<void>;
   }
 
-  #run<T>(operation: string, key: string | undefined, command: Promise<T>, discard: boolean): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
+  /** `map` false: the reply as it is; true: undefined; a function: what it makes of the reply. */
+  #run<T, R>(operation: string, key: string | undefined, command: Promise<T>, map: boolean | ((reply: T) => R)): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
       const pending: Pending = { deadline: performance.now() + this.#timeoutMs, settled: false, reject, operation };
       this.#queue.push(pending);
       if (!this.#armed) this.#arm(this.#timeoutMs);
       command.then(
         (value) => {
-          if (this.#settle(pending)) resolve(discard ? (undefined as T) : value);
+          if (!this.#settle(pending)) return;
+          if (map === false) resolve(value as unknown as R);
+          else if (map === true) resolve(undefined as R);
+          else {
+            try {
+              resolve(map(value));
+            } catch (error) {
+              reject(error);
+            }
+          }
         },
         (error: unknown) => {
           if (this.#settle(pending)) reject(this.#failures.error(error, operation, key));

@@ -39,10 +39,11 @@ export interface RespClient {
   /** Runs `listener` once when `event` (here: `"ready"`) is emitted. */
   once(event: "ready", listener: () => void): unknown;
   /**
-   * Runs `listener` on every `event`: `"error"` (a connection failed; the store only listens on a
-   * client it owns) or `"ready"`.
+   * Runs `listener` on every `event`: `"error"` (a connection failed), `"sentinelError"` (a
+   * Sentinel client could not use a Sentinel) or `"ready"`. The store listens to remember why
+   * the connection fails (see its error causes).
    */
-  on(event: "error" | "ready", listener: (error?: unknown) => void): unknown;
+  on(event: "error" | "sentinelError" | "ready", listener: (error?: unknown) => void): unknown;
   /** Removes a listener added with `once` or `on`. */
   off(event: "ready" | "error", listener: (error?: unknown) => void): unknown;
   /**

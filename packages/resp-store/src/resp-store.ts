@@ -15,7 +15,8 @@ import { entryKeyPrefix, entryMatchPattern, namespaceMatchPattern } from "./key-
 import { OperationDeadlines } from "./operation-deadlines.js";
 import type { RespClient, RespNodeClient } from "./resp-client.js";
 import { INCREMENT_REFUSED, SCRIPTS, runScript } from "./scripts.js";
-import { translateError } from "./translate-error.js";
+import { connectionFailureOf, describeConnectionFailure, watchConnection } from "./connection-watch.js";
+import { connectionError, translateError } from "./translate-error.js";
 
 /** The root namespace when none is given. */
 export const DEFAULT_NAMESPACE = "stowage";
@@ -33,14 +34,14 @@ export interface RespStoreOptions<C extends RespClient = RespClient> {
    * it (see the key layout). `null` works on the bare keyspace: keys are stored exactly as given,
    * `deleteAll` and `withNamespace` refuse with `StoreConfigurationError`.
    */
-  namespace?: string | null;
+  namespace?: string | null | undefined;
   /** Whether `close()` closes the client too. Default false: the client stays open for its owner. */
-  ownsClient?: boolean;
+  ownsClient?: boolean | undefined;
   /**
    * How long any round trip may take before the operation rejects with
    * `StoreUnavailableError`: while the server is down, unreachable or not answering. Default 2 s.
    */
-  operationTimeout?: Duration;
+  operationTimeout?: Duration | undefined;
 }
 
 /** What `withNamespace` passes to the constructor of the same class. */
@@ -90,7 +91,7 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
     } else {
       this.#client = checkClient(options?.client, this.description);
       this.#ownsClient = options.ownsClient === true;
-      if (this.#ownsClient) watchConnection(this.#client);
+      watchConnection(this.#client);
       const namespace = options.namespace === undefined ? DEFAULT_NAMESPACE : options.namespace;
       if (namespace !== null) assertValidNamespaceName(namespace, this.description);
       this.#path = namespace === null ? undefined : [namespace];
@@ -122,8 +123,8 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
   protected readEntry(key: string, renewMs: number | undefined): Promise<Buffer | null> {
     const redisKey = this.#prefix + key;
     const client = this.#sender();
-    if (renewMs === undefined) return this.#run("get", key, client.getBuffer(redisKey));
-    return this.#run("get", key, runScript(client, SCRIPTS.getAndRenew, redisKey, renewMs) as Promise<Buffer | null>);
+    const command = renewMs === undefined ? client.getBuffer(redisKey) : (runScript(client, SCRIPTS.getAndRenew, redisKey, renewMs) as Promise<Buffer | null>);
+    return this.#deadlines.runMapped("get", key, command, ownValue);
   }
 
   protected writeEntry(key: string, value: Uint8Array, ttlMs: number | undefined): Promise<void> {
@@ -134,21 +135,21 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
     return this.#deadlines.runDiscarding("set", key, command);
   }
 
-  protected async incrementEntry(key: string, by: number, ttlMs: number | undefined): Promise<number> {
+  protected incrementEntry(key: string, by: number, ttlMs: number | undefined): Promise<number> {
     const command = runScript(this.#sender(), SCRIPTS.increment, this.#prefix + key, String(by), ttlMs ?? "");
-    const reply = await this.#run("increment", key, command);
-    // The new value's text, or an array saying why nothing changed.
-    if (Array.isArray(reply)) return this.#refusedIncrement(reply, key, by);
-    return Number((reply as Buffer).toString("latin1"));
+    // The reply is the new value's text, or an array saying why nothing changed.
+    return this.#deadlines.runMapped("increment", key, command, (reply) =>
+      Array.isArray(reply) ? this.#refusedIncrement(reply, key, by) : Number((reply as Buffer).toString("latin1")),
+    );
   }
 
-  protected async writeEntryIfAbsent(key: string, value: Uint8Array, ttlMs: number | undefined): Promise<boolean> {
+  protected writeEntryIfAbsent(key: string, value: Uint8Array, ttlMs: number | undefined): Promise<boolean> {
     const bytes = ownBytes(value);
     const redisKey = this.#prefix + key;
     const client = this.#sender();
     // SET NX answers OK when it wrote and nil when a live entry was there; an expired one counts as absent.
     const command = ttlMs === undefined ? client.set(redisKey, bytes, "NX") : client.set(redisKey, bytes, "PX", ttlMs, "NX");
-    return (await this.#run("setIfAbsent", key, command)) !== null;
+    return this.#deadlines.runMapped("setIfAbsent", key, command, wrote);
   }
 
   /**
@@ -181,12 +182,12 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
     return this.#deadlines.runDiscarding("delete", key, this.#sender().unlink(this.#prefix + key));
   }
 
-  protected async hasEntry(key: string): Promise<boolean> {
-    return (await this.#run("exists", key, this.#sender().exists(this.#prefix + key))) > 0;
+  protected hasEntry(key: string): Promise<boolean> {
+    return this.#deadlines.runMapped("exists", key, this.#sender().exists(this.#prefix + key), (count) => count > 0);
   }
 
-  protected async entryTtl(key: string): Promise<number | null> {
-    return ttlFromPttl(await this.#run("expiresIn", key, this.#sender().pttl(this.#prefix + key)));
+  protected entryTtl(key: string): Promise<number | null> {
+    return this.#deadlines.runMapped("expiresIn", key, this.#sender().pttl(this.#prefix + key), ttlFromPttl);
   }
 
   protected async deleteAllEntries(): Promise<void> {
@@ -303,40 +304,24 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
 
   #newDeadlines(timeoutMs: number): OperationDeadlines {
     return new OperationDeadlines(timeoutMs, {
-      timeout: (operation) =>
-        new StoreUnavailableError({
-          store: this.description,
-          operation,
-          reason: `no answer within ${timeoutMs} ms`,
-          // Why the server did not answer, when the connection said so; else the timeout itself.
-          cause:
-            connectionFailures.get(this.#client)?.lastError ??
-            new Error(`The server did not answer ${operation} within ${timeoutMs} ms (operationTimeout).`),
-        }),
+      timeout: (operation) => {
+        const waited = `no answer within ${timeoutMs} ms`;
+        // Why the server did not answer, when the connection said so; else the timeout itself.
+        const failure = connectionFailureOf(this.#client);
+        if (failure) return connectionError(operation, this.description, `${waited}; the connection failed: ${describeConnectionFailure(failure)}`, failure.error);
+        const cause = new Error(`The server did not answer ${operation} within ${timeoutMs} ms (operationTimeout).`);
+        return new StoreUnavailableError({ store: this.description, operation, reason: waited, cause });
+      },
       error: (error, operation, key) =>
-        translateError(error, { operation, store: this.description, key, redisKey: key === undefined ? undefined : this.#prefix + key }),
+        translateError(error, {
+          operation,
+          store: this.description,
+          key,
+          redisKey: key === undefined ? undefined : this.#prefix + key,
+          connection: connectionFailureOf(this.#client),
+        }),
     });
   }
-}
-
-/** The latest connection failure of each client a store owns, until the client is ready again. */
-const connectionFailures = new WeakMap<object, { lastError: unknown }>();
-
-/**
- * Listens to the connection of a client the store owns. Without a listener, ioredis and iovalkey
- * print every failed reconnection as an unhandled error event; with this one, the latest failure
- * becomes the `cause` of the timeouts it produces, where the application sees it.
- */
-function watchConnection(client: RespClient): void {
-  if (connectionFailures.has(client)) return;
-  const watch: { lastError: unknown } = { lastError: undefined };
-  connectionFailures.set(client, watch);
-  client.on("error", (error) => {
-    watch.lastError = error;
-  });
-  client.on("ready", () => {
-    watch.lastError = undefined;
-  });
 }
 
 /** Sockets that sent a command this tick: false while only one went out, true once corked. */
@@ -373,6 +358,25 @@ function ownBytes(value: Uint8Array): Buffer {
   const bytes = Buffer.allocUnsafe(value.byteLength);
   bytes.set(value);
   return bytes;
+}
+
+/**
+ * The value `get` returns, owning its memory. The client's reply can be a view into the socket
+ * chunk it arrived in, shared with other replies: the caller could then read or overwrite
+ * other entries' bytes through `value.buffer`, and keep the whole chunk alive. Such a reply is
+ * copied into an ArrayBuffer of its own (never Node's shared pool); one that already owns its
+ * whole ArrayBuffer is returned as it is, without a copy.
+ */
+export function ownValue(reply: Buffer | null): Buffer | null {
+  if (reply === null || (reply.byteOffset === 0 && reply.buffer.byteLength === reply.byteLength)) return reply;
+  const value = Buffer.allocUnsafeSlow(reply.byteLength);
+  value.set(reply);
+  return value;
+}
+
+/** Whether `SET ... NX` wrote: it answers OK, or nil when the key was taken. */
+function wrote(reply: unknown): boolean {
+  return reply !== null;
 }
 
 /**

@@ -35,4 +35,25 @@ describe("translateError", () => {
     const error = new InvalidKeyError({ key: "", reason: "it is empty" });
     expect(translateError(error, failed)).toBe(error);
   });
+
+  test("a command the client gave up on gets the connection's own error as cause and in the message", () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
+    for (const gaveUp of ["Reached the max retries per request limit (which is 1).", "Connection is closed."]) {
+      const error = translateError(new Error(gaveUp), { ...failed, connection: { error: refused, sentinelError: undefined } });
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect(error.cause).toBe(refused);
+      expect(error.message).toContain("connect ECONNREFUSED 127.0.0.1:1");
+      expect(error.message).toContain(gaveUp);
+    }
+    const wrongPassword = new ReplyError("WRONGPASS invalid username-password pair");
+    const error = translateError(new Error("Connection is closed."), { ...failed, connection: { error: wrongPassword, sentinelError: undefined } });
+    expect(error).toBeInstanceOf(StoreConfigurationError);
+    expect(error.cause).toBe(wrongPassword);
+  });
+
+  test("a command's own error is kept even when the connection failed before", () => {
+    const cause = new ReplyError("LOADING Redis is loading");
+    const error = translateError(cause, { ...failed, connection: { error: new Error("connect ECONNREFUSED 127.0.0.1:1"), sentinelError: undefined } });
+    expect(error.cause).toBe(cause);
+  });
 });

@@ -57,7 +57,8 @@ test("a lock whose holder was killed with SIGKILL is recovered, and the counter 
   await holder.printed("locked");
   // While the holder lives, its lock is not stale.
   const { lock } = entryPaths(rootDirectory(path), key);
-  expect(await breakIfStale(lock)).toBe(false);
+  const storage = { root: path, durable: false, fileMode: 0o600, directoryMode: 0o700, modeChecked: false, chmodFiles: false, timesChecked: false };
+  expect(await breakIfStale(lock, storage)).toBe(false);
   holder.child.kill("SIGKILL");
   expect((await holder.output).signal).toBe("SIGKILL");
   // Its process is gone: the lock is stale at once (no waiting for its age), and increments go on.

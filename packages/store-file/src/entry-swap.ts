@@ -1,5 +1,6 @@
 import { link, lstat, rename, unlink } from "node:fs/promises";
 import type { BigIntStats } from "node:fs";
+import { openEntry, type EntryFile } from "./entry-file.js";
 import { errorCode } from "./file-io.js";
 import type { EntryPaths } from "./layout.js";
 
@@ -89,4 +90,40 @@ export async function restoreAside(paths: EntryPaths): Promise<boolean> {
     if (errorCode(error) !== "ENOENT") throw error;
   });
   return restored;
+}
+
+/**
+ * For the holder of the entry's lock: opens the entry file (with its value), putting it back
+ * first if a killed holder left it aside.
+ *
+ * @returns the open entry, or null when there is none.
+ * @throws what {@link openEntry} throws.
+ */
+export async function openForUpdate(paths: EntryPaths, keyBytes: Buffer): Promise<EntryFile | null> {
+  const entry = await openEntry(paths.path, keyBytes, true);
+  if (entry !== null || !(await restoreAside(paths))) return entry;
+  return openEntry(paths.path, keyBytes, true);
+}
+
+/**
+ * For the holder of the entry's lock: links the written file `replacement` in place of
+ * `current` (the entry file that was read, unchanged since: same inode and time), or creates the
+ * entry with it when `current` is null. The caller removes its own name of `replacement`.
+ *
+ * @returns whether it was linked in; false when a `set` replaced or created the entry since.
+ * @throws the system error of a failed step.
+ */
+export async function replaceEntry(paths: EntryPaths, current: EntryFile | null, replacement: string): Promise<boolean> {
+  if (current !== null) {
+    const { dev, ino, mtimeNs } = current.stats;
+    return swapEntry(paths, { dev, ino, stillValid: (moved) => moved.mtimeNs === mtimeNs }, replacement);
+  }
+  try {
+    // link() never overwrites: a `set` that created the entry meanwhile is kept.
+    await link(replacement, paths.path);
+    return true;
+  } catch (error) {
+    if (errorCode(error) === "EEXIST") return false;
+    throw error;
+  }
 }

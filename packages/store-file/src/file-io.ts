@@ -1,4 +1,4 @@
-import { constants, type Dirent } from "node:fs";
+import { constants, type BigIntStats, type Dirent } from "node:fs";
 import { chmod, mkdir, open, readdir, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { InvalidArgumentError, StoreConfigurationError } from "@stowage/core";
@@ -66,6 +66,35 @@ export async function listDirectory(directory: string): Promise<Dirent[]> {
   } catch (error) {
     if (errorCode(error) === "ENOENT") return [];
     throw error;
+  }
+}
+
+/**
+ * Opens the regular file at `path` for reading (never through a symbolic link) and hands it to
+ * `use`, closing it afterwards. For walks of the tree, where anything may be missing.
+ *
+ * @returns what `use` returns; null when nothing, a symbolic link or no regular file is there.
+ * @throws what `failure` makes of a failed call.
+ */
+export async function withRegularFile<T>(
+  path: string,
+  failure: (error: unknown, path: string) => Error,
+  use: (handle: FileHandle, stats: BigIntStats) => Promise<T | null>,
+): Promise<T | null> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, READ_FLAGS);
+  } catch (error) {
+    if (errorCode(error) === "ENOENT" || errorCode(error) === "ELOOP") return null;
+    throw failure(error, path);
+  }
+  try {
+    const stats = await handle.stat({ bigint: true });
+    return stats.isFile() ? await use(handle, stats) : null;
+  } catch (error) {
+    throw failure(error, path);
+  } finally {
+    await handle.close();
   }
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { InvalidArgumentError, StoreCorruptionError, StoreUnavailableError } from "@stowage/core";
 import { encodeHeader } from "./entry-format.js";
-import { FileStore } from "./index.js";
+import { FileStore, type FileStoreOptions } from "./index.js";
 import { entryPath, namespaceDirectory, rootDirectory } from "./layout.js";
 
 let scratch: string;
@@ -120,6 +120,13 @@ describe("permissions", () => {
     } finally {
       process.umask(previous);
     }
+  });
+
+  test("every option takes an explicit undefined (this package type-checks with exactOptionalPropertyTypes)", async () => {
+    const fromEnvironment: FileStoreOptions = { path: join(scratch, "env"), durable: undefined, fileMode: undefined, directoryMode: undefined };
+    const store = new FileStore(fromEnvironment);
+    await store.set("k", "v");
+    expect((await stat(entryPath(rootDirectory(join(scratch, "env")), "k"))).mode & 0o777).toBe(0o600);
   });
 
   test("modes and paths are checked when the store is made", () => {
@@ -336,12 +343,45 @@ describe("deleteAll", () => {
     expect(await readdir(join(scratch, ".stowage"))).toEqual([]);
   });
 
+  test("deleteAll and deleteExpired on the root never touch the user's own files, whatever their names", async () => {
+    // A folder that already holds the user's files: two-hex-digit directories, an `ns.` one,
+    // and an entry laid out as the previous release did (directly under the folder).
+    const foreign: Record<string, string> = {
+      "de/messages.json": "{}",
+      "fa/icon.svg": "<svg/>",
+      "00/readme": "zero",
+      [`ns.${sha256("x")}/notes`]: "notes",
+      ".trash-mine/keep": "keep",
+      [`${sha256("k").slice(0, 2)}/${sha256("k")}`]: Buffer.concat([encodeHeader(Buffer.from("k"), 0), Buffer.from("old")]).toString("latin1"),
+    };
+    for (const [path, contents] of Object.entries(foreign)) {
+      await mkdir(dirname(join(scratch, path)), { recursive: true });
+      await writeFile(join(scratch, path), contents, "latin1");
+    }
+    await mkdir(join(scratch, "ab"));
+    const store = new FileStore({ path: scratch });
+    // The previous release's entry is not this store's: it reads as missing.
+    expect(await store.get("k")).toBeNull();
+    await store.set("k", "new");
+    await store.withNamespace("n").set("k", "v", { expiresIn: "1h" });
+    expect(await store.deleteExpired()).toBe(0);
+    await store.deleteAll();
+    expect(await store.get("k")).toBeNull();
+    expect(await store.withNamespace("n").get("k")).toBeNull();
+    for (const [path, contents] of Object.entries(foreign)) expect(await readFile(join(scratch, path), "latin1")).toBe(contents);
+    expect((await readdir(scratch)).sort()).toEqual([".stowage", ".trash-mine", "00", sha256("k").slice(0, 2), "ab", "de", "fa", `ns.${sha256("x")}`].sort());
+    // The root's deleteAll is one rename of the store's root directory: nothing of it is left.
+    expect(await readdir(join(scratch, ".stowage"))).toEqual([]);
+  });
+
   test("writes racing a deleteAll each either land or are removed, and never fail", async () => {
     const store = new FileStore({ path: scratch });
     const view = store.withNamespace("busy");
     const writes = Array.from({ length: 200 }, (_, i) => view.set(`k${i}`, `v${i}`));
+    const atomics = Array.from({ length: 50 }, (_, i) => [view.increment("counter"), view.setIfAbsent(`once${i % 5}`, "x"), view.delete(`k${i}`)]).flat();
     const clears = [view.deleteAll(), store.deleteAll(), view.deleteAll()];
-    await Promise.all([...writes, ...clears]);
+    await Promise.all([...writes, ...atomics, ...clears]);
+    expect(Number(text(await view.get("counter")) ?? "0")).toBeLessThanOrEqual(50);
     for (let i = 0; i < 200; i++) {
       const value = text(await view.get(`k${i}`));
       expect(value === null || value === `v${i}`).toBe(true);

@@ -1,4 +1,4 @@
-import { link, rename, rm, unlink } from "node:fs/promises";
+import { rename, rm, unlink } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import {
   BaseStore,
@@ -12,8 +12,8 @@ import {
 } from "@stowage/core";
 import { encodeHeader } from "./entry-format.js";
 import { InvalidEntryFile, isExpired, openEntry, type EntryFile } from "./entry-file.js";
-import { withLock } from "./entry-lock.js";
-import { restoreAside, swapEntry } from "./entry-swap.js";
+import { assertHeld, withLock, type HeldLock } from "./entry-lock.js";
+import { openForUpdate, replaceEntry } from "./entry-swap.js";
 import { checkMode, errorCode, makeDirectory, syncDirectory, writeNewFile, type Storage } from "./file-io.js";
 import { TEMP_PREFIX, TRASH_PREFIX, entryPaths, namespaceDirectory, rootDirectory, uniqueName, type EntryPaths } from "./layout.js";
 import { listKeys } from "./list-keys.js";
@@ -152,48 +152,22 @@ export class FileStore extends BaseStore {
     }
   }
 
-  protected async incrementEntry(key: string, by: number, ttlMs: number | undefined): Promise<number> {
-    const paths = entryPaths(this.#directory, key);
-    const keyBytes = Buffer.from(key, "utf8");
-    return this.#locked(paths, key, "increment", async () => {
-      for (;;) {
-        const entry = await this.#openLocked(paths, keyBytes);
-        try {
-          const now = Date.now();
-          const live = entry !== null && !isExpired(entry, now);
-          // Throws InvalidArgumentError for a value that is not a counter: nothing written yet.
-          const next = addToCounter(decodeCounter(live ? entry.value! : null, key, this.description), by, key, this.description);
-          // A live counter keeps its expiry to the millisecond; a new one gets `ttlMs`.
-          const expiresAt = live ? entry.expiresAt : ttlMs === undefined ? 0 : now + ttlMs;
-          const written = await this.#replaceLocked(paths, entry, [encodeHeader(keyBytes, expiresAt), encodeCounter(next)], expiresAt, "increment");
-          if (written) return next;
-        } finally {
-          await entry?.handle.close();
-        }
-        // A `set` replaced the entry between the read and the swap: read it again.
-      }
+  protected incrementEntry(key: string, by: number, ttlMs: number | undefined): Promise<number> {
+    return this.#update(key, "increment", (live, now) => {
+      // Throws InvalidArgumentError for a value that is not a counter: nothing is written.
+      const next = addToCounter(decodeCounter(live ? live.value! : null, key, this.description), by, key, this.description);
+      // A live counter keeps its expiry to the millisecond; a new one gets `ttlMs`.
+      const expiresAt = live ? live.expiresAt : ttlMs === undefined ? 0 : now + ttlMs;
+      return { result: next, write: { value: encodeCounter(next), expiresAt } };
     });
   }
 
   protected async writeEntryIfAbsent(key: string, value: Uint8Array, ttlMs: number | undefined): Promise<boolean> {
     // A live entry answers at once, without the lock: it was there at the moment it was read.
     if ((await this.#withEntry(key, "setIfAbsent", false, () => true)) === true) return false;
-    const paths = entryPaths(this.#directory, key);
-    const keyBytes = Buffer.from(key, "utf8");
-    return this.#locked(paths, key, "setIfAbsent", async () => {
-      for (;;) {
-        const entry = await this.#openLocked(paths, keyBytes);
-        try {
-          const now = Date.now();
-          if (entry !== null && !isExpired(entry, now)) return false;
-          const expiresAt = ttlMs === undefined ? 0 : now + ttlMs;
-          if (await this.#replaceLocked(paths, entry, [encodeHeader(keyBytes, expiresAt), value], expiresAt, "setIfAbsent")) return true;
-        } finally {
-          await entry?.handle.close();
-        }
-        // A `set` landed between the read and the write: look again.
-      }
-    });
+    return this.#update(key, "setIfAbsent", (live, now) =>
+      live ? { result: false } : { result: true, write: { value, expiresAt: ttlMs === undefined ? 0 : now + ttlMs } },
+    );
   }
 
   protected async *listKeys(): AsyncGenerator<readonly string[]> {
@@ -282,11 +256,33 @@ export class FileStore extends BaseStore {
     }
   }
 
-  /** For the holder of the entry's lock: the entry file, put back first if it was left aside. */
-  async #openLocked(paths: EntryPaths, keyBytes: Buffer): Promise<EntryFile | null> {
-    const entry = await openEntry(paths.path, keyBytes, true);
-    if (entry !== null || !(await restoreAside(paths))) return entry;
-    return openEntry(paths.path, keyBytes, true);
+  /**
+   * A read-modify-write of `key` under its lock: `decide` sees the live entry (null when missing
+   * or expired) and returns the result, with what to write unless nothing is. Starts again when
+   * a `set` replaced or created the entry between the read and the write.
+   */
+  async #update<T>(
+    key: string,
+    operation: string,
+    decide: (live: EntryFile | null, now: number) => { result: T; write?: { value: Uint8Array; expiresAt: number } },
+  ): Promise<T> {
+    const paths = entryPaths(this.#directory, key);
+    const keyBytes = Buffer.from(key, "utf8");
+    return this.#locked(paths, key, operation, async (lock) => {
+      for (;;) {
+        const entry = await openForUpdate(paths, keyBytes);
+        try {
+          const now = Date.now();
+          const { result, write } = decide(entry !== null && !isExpired(entry, now) ? entry : null, now);
+          if (write === undefined) return result;
+          const buffers = [encodeHeader(keyBytes, write.expiresAt), write.value];
+          await assertHeld(lock);
+          if (await this.#replaceLocked(paths, entry, buffers, write.expiresAt, operation)) return result;
+        } finally {
+          await entry?.handle.close();
+        }
+      }
+    });
   }
 
   /**
@@ -298,20 +294,7 @@ export class FileStore extends BaseStore {
   async #replaceLocked(paths: EntryPaths, current: EntryFile | null, buffers: Uint8Array[], expiresAt: number, operation: string): Promise<boolean> {
     const temp = await this.#writeTemporary(paths, buffers, expiresAt, operation, false);
     try {
-      let written: boolean;
-      if (current === null) {
-        // link() never overwrites: a `set` that created the entry meanwhile is kept.
-        written = await link(temp, paths.path).then(
-          () => true,
-          (error: unknown) => {
-            if (errorCode(error) === "EEXIST") return false;
-            throw error;
-          },
-        );
-      } else {
-        const { dev, ino, mtimeNs } = current.stats;
-        written = await swapEntry(paths, { dev, ino, stillValid: (moved) => moved.mtimeNs === mtimeNs }, temp);
-      }
+      const written = await replaceEntry(paths, current, temp);
       if (written && this.#storage.durable) await syncDirectory(dirname(paths.path));
       return written;
     } finally {
@@ -348,7 +331,7 @@ export class FileStore extends BaseStore {
    * Runs `task` holding the entry's lock. A concurrent deleteAll can take the directory, and the
    * lock with it, away meanwhile (the task then fails with ENOENT): it starts again.
    */
-  async #locked<T>(paths: EntryPaths, key: string, operation: string, task: () => Promise<T>): Promise<T> {
+  async #locked<T>(paths: EntryPaths, key: string, operation: string, task: (lock: HeldLock) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await withLock(paths.lock, this.#storage, task);

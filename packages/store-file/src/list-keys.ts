@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { opendir, open, type FileHandle } from "node:fs/promises";
+import { opendir } from "node:fs/promises";
 import type { Dir } from "node:fs";
 import { join } from "node:path";
 import { HEADER_SIZE, decodeHeader } from "./entry-format.js";
-import { READ_FLAGS, errorCode, expiryOf, readFully } from "./file-io.js";
+import { errorCode, expiryOf, readFully, withRegularFile } from "./file-io.js";
 import { ASIDE_PREFIX, ENTRY_NAME, FAN_OUT_NAME, entryPathsIn } from "./layout.js";
 
 /** Keys per batch, and entry files read at once. */
@@ -78,17 +78,8 @@ async function readKeys(directory: string, names: string[], failure: (error: unk
 }
 
 /** The key of the live entry in the file at `path` named `name`, or null for anything else. */
-async function readKey(path: string, name: string, failure: (error: unknown, path: string) => Error): Promise<string | null> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, READ_FLAGS);
-  } catch (error) {
-    if (errorCode(error) === "ENOENT" || errorCode(error) === "ELOOP") return null;
-    throw failure(error, path);
-  }
-  try {
-    const stats = await handle.stat({ bigint: true });
-    if (!stats.isFile()) return null;
+function readKey(path: string, name: string, failure: (error: unknown, path: string) => Error): Promise<string | null> {
+  return withRegularFile(path, failure, async (handle, stats) => {
     const size = Number(stats.size);
     let bytes = await readFully(handle, Math.min(size, FIRST_READ));
     const header = decodeHeader(bytes, size);
@@ -100,11 +91,7 @@ async function readKey(path: string, name: string, failure: (error: unknown, pat
     if (createHash("sha256").update(keyBytes).digest("hex") !== name) return null;
     const key = keyBytes.toString("utf8");
     return Buffer.from(key, "utf8").equals(keyBytes) ? key : null;
-  } catch (error) {
-    throw failure(error, path);
-  } finally {
-    await handle.close();
-  }
+  });
 }
 
 async function openDirectory(path: string, failure: (error: unknown, path: string) => Error): Promise<Dir | null> {

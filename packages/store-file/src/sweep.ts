@@ -1,9 +1,9 @@
-import { lstat, open, rm, type FileHandle } from "node:fs/promises";
+import { lstat, rm, rmdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { HEADER_SIZE, decodeHeader } from "./entry-format.js";
-import { breakIfStale, tryLock, unlock } from "./entry-lock.js";
+import { breakBreakerIfStale, breakIfStale, tryLock, unlock } from "./entry-lock.js";
 import { restoreAside, swapEntry } from "./entry-swap.js";
-import { READ_FLAGS, errorCode, expiryOf, listDirectory, readFully, type Storage } from "./file-io.js";
+import { errorCode, expiryOf, listDirectory, readFully, withRegularFile, type Storage } from "./file-io.js";
 import { ASIDE_PREFIX, ENTRY_NAME, FAN_OUT_NAME, LOCK_PREFIX, NAMESPACE_NAME, TEMP_PREFIX, TRASH_PREFIX, entryPathsIn, type EntryPaths } from "./layout.js";
 
 /** How long a temporary file or trash directory may sit before a sweep takes it for abandoned. */
@@ -63,9 +63,14 @@ async function sweepFanOut(directory: string, pass: Pass): Promise<number> {
       if (await removeIfExpired(entryPathsIn(directory, name), pass)) removed++;
     } else if (name.startsWith(TEMP_PREFIX) && (child.isFile() || child.isDirectory())) {
       if (await isStale(path, pass)) await remove(path, pass);
+    } else if (child.isSymbolicLink() && name.startsWith(LOCK_PREFIX)) {
+      // A lock whose owner was killed: free it (what it left aside is put back below).
+      await guard(path, pass, () => breakIfStale(path, pass.storage));
     } else if (child.isDirectory() && name.startsWith(LOCK_PREFIX)) {
-      // A lock whose owner was killed: free it, and put back what it may have left aside.
-      await guard(path, pass, () => breakIfStale(path));
+      // The breaker lock of a lock, left by a process killed while it freed a stale lock.
+      await guard(path, pass, async () => {
+        if (await breakBreakerIfStale(path)) await rmdir(path).catch(() => undefined); // in use again: left
+      });
     } else if (child.isFile() && name.startsWith(ASIDE_PREFIX) && ENTRY_NAME.test(name.slice(ASIDE_PREFIX.length))) {
       await underLock(entryPathsIn(directory, name.slice(ASIDE_PREFIX.length)), pass, (paths) => restoreAside(paths));
     }
@@ -90,25 +95,13 @@ async function removeIfExpired(paths: EntryPaths, pass: Pass): Promise<boolean> 
 }
 
 /** The identity of the file at `path` if it holds a valid entry that has expired, else null. */
-async function expiredFile(path: string, { now, failure }: Pass): Promise<{ dev: bigint; ino: bigint; mtimeNs: bigint } | null> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, READ_FLAGS);
-  } catch (error) {
-    if (errorCode(error) === "ENOENT" || errorCode(error) === "ELOOP") return null;
-    throw failure(error, path);
-  }
-  try {
-    const stats = await handle.stat({ bigint: true });
-    if (!stats.isFile() || expiryOf(stats.mtimeNs) > now) return null;
+function expiredFile(path: string, { now, failure }: Pass): Promise<{ dev: bigint; ino: bigint; mtimeNs: bigint } | null> {
+  return withRegularFile(path, failure, async (handle, stats) => {
+    if (expiryOf(stats.mtimeNs) > now) return null;
     const header = decodeHeader(await readFully(handle, HEADER_SIZE), Number(stats.size));
     if (typeof header === "string" || header.expiresAt === 0) return null; // invalid: left for inspection
     return { dev: stats.dev, ino: stats.ino, mtimeNs: stats.mtimeNs };
-  } catch (error) {
-    throw failure(error, path);
-  } finally {
-    await handle.close();
-  }
+  });
 }
 
 /** Runs `task` holding the entry's lock if it is free (or stale); null when it is busy or gone. */

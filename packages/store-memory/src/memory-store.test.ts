@@ -59,6 +59,26 @@ describe("MemoryStore bounds", () => {
   );
 });
 
+describe("MemoryStore timer limits", () => {
+  test.each(["30d", "25d", "2147483648ms", 2_147_484])("a sweepInterval of %p (past 2^31-1 ms) rejects with InvalidArgumentError", (sweepInterval) => {
+    const setIntervalSpy = jest.spyOn(globalThis, "setInterval");
+    try {
+      expect(() => new MemoryStore({ sweepInterval })).toThrow(InvalidArgumentError);
+      expect(() => new MemoryStore({ sweepInterval })).toThrow(/sweepInterval.*at most 2147483647 ms/);
+      expect(setIntervalSpy).not.toHaveBeenCalled(); // no timer was armed
+    } finally {
+      setIntervalSpy.mockRestore();
+    }
+  });
+
+  test.each(["2147483647ms", 2_147_483.647, "24d"])("a sweepInterval of %p (at most 2^31-1 ms) is accepted", async (sweepInterval) => {
+    const store = new MemoryStore({ sweepInterval });
+    await store.set("k", "v");
+    expect(await store.get("k")).not.toBeNull();
+    await store.close();
+  });
+});
+
 describe("MemoryStore expiry reclamation", () => {
   test("deleteExpired removes expired entries of the namespace and below, without reads", async () => {
     const store = new MemoryStore();
@@ -118,5 +138,49 @@ describe("MemoryStore values", () => {
     expect(Buffer.isBuffer(output)).toBe(true);
     output[0] = 0;
     expect((await store.get("k"))!.toString()).toBe("abc");
+  });
+
+  test("every value owns its memory: a value's .buffer holds no other entry's bytes", async () => {
+    const store = new MemoryStore();
+    await store.set("a", "first");
+    await store.set("b", Buffer.from("second"));
+    await store.set("empty", "");
+    await store.increment("counter");
+    for (const key of ["a", "b", "empty", "counter"]) {
+      const value = (await store.get(key))!;
+      expect(value.byteOffset).toBe(0);
+      expect(value.buffer.byteLength).toBe(value.byteLength);
+    }
+  });
+
+  test("zeroing the whole .buffer of a returned value changes no other entry", async () => {
+    const store = new MemoryStore();
+    await store.set("a", "aaaa");
+    await store.set("b", "bbbb");
+    const a = (await store.get("a"))!;
+    const whole = new Uint8Array(a.buffer);
+    // Were `a` a slice of Node's shared pool, zeroing its buffer would corrupt whatever else lives
+    // in that pool: keep a copy and put it back at once. MemoryStore's `get` copies its value
+    // synchronously, so `b` is read while the buffer is zeroed.
+    const saved = whole.slice();
+    whole.fill(0);
+    const b = store.get("b");
+    whole.set(saved);
+    expect(Buffer.from((await b)!).toString()).toBe("bbbb");
+    expect(Buffer.from((await store.get("a"))!).toString()).toBe("aaaa");
+  });
+
+  test("a value set from a pooled Buffer cannot be changed through the pool", async () => {
+    const store = new MemoryStore();
+    const input = Buffer.from("secret"); // a small Buffer.from lives in Node's shared pool
+    expect(input.buffer.byteLength).toBeGreaterThan(input.byteLength);
+    await store.set("k", input);
+    await store.setIfAbsent("other", input);
+    const pool = new Uint8Array(input.buffer);
+    const saved = pool.slice(); // see above: the pool is put back before anything else runs
+    pool.fill(0);
+    const reads = [store.get("k"), store.get("other")];
+    pool.set(saved);
+    for (const read of reads) expect(Buffer.from((await read)!).toString()).toBe("secret");
   });
 });

@@ -1,11 +1,15 @@
-import { RespStore, clientOptionsWithDefaults, type ClientFactoryOptions, type RespStoreOptions } from "@stowage/resp-store";
+import { RespStore, clientOptionsWithDefaults, type ClientFactoryOptions, type RespClient, type RespStoreOptions } from "@stowage/resp-store";
 import { Redis, type Cluster, type RedisOptions } from "ioredis";
 
 /** The clients a {@link RedisStore} works with: an ioredis `Redis` (single server or Sentinel) or `Cluster`. */
 export type RedisClient = Redis | Cluster;
 
-/** Options of `new RedisStore(...)`: the client, `namespace`, `ownsClient`, `operationTimeout`. */
-export type RedisStoreOptions = RespStoreOptions<RedisClient>;
+/**
+ * Options of `new RedisStore(...)`: the client, `namespace`, `ownsClient`, `operationTimeout`. The
+ * client is typed by the few calls the store makes ({@link RespClient}), so a client of any
+ * ioredis version the peer range allows (or of another copy of ioredis) is accepted as it is.
+ */
+export type RedisStoreOptions<C extends RespClient = RedisClient> = RespStoreOptions<C>;
 
 /** Options of {@link RedisStore.withClient}: `url`, `namespace`, `operationTimeout`, and any ioredis option. */
 export type RedisStoreClientOptions = ClientFactoryOptions & RedisOptions;
@@ -19,7 +23,7 @@ export type RedisStoreClientOptions = ClientFactoryOptions & RedisOptions;
  * `operationTimeout` (2 s by default); past it, or when the server is down, operations reject
  * with `StoreUnavailableError`, and the store works again once the server is back.
  */
-export class RedisStore extends RespStore<RedisClient> {
+export class RedisStore<C extends RespClient = RedisClient> extends RespStore<C> {
   protected get kind(): string {
     return "RedisStore";
   }
@@ -31,7 +35,7 @@ export class RedisStore extends RespStore<RedisClient> {
    * @throws InvalidArgumentError when `namespace` or `operationTimeout` is invalid.
    * @throws StoreConfigurationError when `client` is not an ioredis client or has a `keyPrefix`.
    */
-  constructor(options: RedisStoreOptions) {
+  constructor(options: RedisStoreOptions<C>) {
     super(options);
   }
 
@@ -43,8 +47,8 @@ export class RedisStore extends RespStore<RedisClient> {
    * @throws InvalidArgumentError when `namespace` or `operationTimeout` is invalid.
    * @throws StoreConfigurationError when `keyPrefix` is given.
    */
-  static withClient(options: RedisStoreClientOptions = {}): RedisStore {
+  static withClient(options: RedisStoreClientOptions = {}): RedisStore<Redis> {
     const { url, store, client } = clientOptionsWithDefaults(options, "RedisStore");
-    return new RedisStore({ ...store, client: url === undefined ? new Redis(client) : new Redis(url, client), ownsClient: true });
+    return new RedisStore<Redis>({ ...store, client: url === undefined ? new Redis(client) : new Redis(url, client), ownsClient: true });
   }
 }

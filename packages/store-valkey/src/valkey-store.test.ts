@@ -40,4 +40,35 @@ describe("ValkeyStore", () => {
     expect((error as Error).cause).toBeDefined();
     await store.close();
   });
+
+  test("an operationTimeout past what a Node timer holds (2^31-1 ms) is refused, by the constructor and by withClient", () => {
+    const client = new Valkey({ lazyConnect: true });
+    for (const operationTimeout of ["30d", "25d", 2_147_483.648, 1e12]) {
+      expect(() => new ValkeyStore({ client, operationTimeout })).toThrow(InvalidArgumentError);
+      // Refused before a client (and its connection) exists.
+      expect(() => ValkeyStore.withClient({ operationTimeout, lazyConnect: true })).toThrow(InvalidArgumentError);
+    }
+  });
+
+  test("the longest operationTimeout a timer holds is accepted, and the connectTimeout derived from it stays valid", async () => {
+    for (const operationTimeout of ["24d", 2_147_483.647]) {
+      expect(() => new ValkeyStore({ client: new Valkey({ lazyConnect: true }), operationTimeout })).not.toThrow();
+      const store = ValkeyStore.withClient({ operationTimeout, lazyConnect: true });
+      const connectTimeout = store.client.options.connectTimeout!;
+      expect(connectTimeout).toBeGreaterThanOrEqual(1_000);
+      expect(connectTimeout).toBeLessThanOrEqual(2 ** 31 - 1);
+      await store.close();
+    }
+    const quick = ValkeyStore.withClient({ operationTimeout: "100ms", lazyConnect: true });
+    expect(quick.client.options.connectTimeout).toBe(1_000);
+    await quick.close();
+  });
+
+  test("options given as undefined are options left out", async () => {
+    const store = ValkeyStore.withClient({ url: undefined, namespace: undefined, operationTimeout: undefined, retryStrategy: undefined, lazyConnect: true });
+    expect(store.redisKey("k")).toBe("stowage|k");
+    expect(store.client.options.retryStrategy?.(3)).toBe(150);
+    await store.close();
+    expect(new ValkeyStore({ client: new Valkey({ lazyConnect: true }), namespace: undefined, ownsClient: undefined, operationTimeout: undefined }).redisKey("k")).toBe("stowage|k");
+  });
 });

@@ -1,11 +1,15 @@
-import { RespStore, clientOptionsWithDefaults, type ClientFactoryOptions, type RespStoreOptions } from "@stowage/resp-store";
+import { RespStore, clientOptionsWithDefaults, type ClientFactoryOptions, type RespClient, type RespStoreOptions } from "@stowage/resp-store";
 import { Valkey, type Cluster, type RedisOptions } from "iovalkey";
 
 /** The clients a {@link ValkeyStore} works with: an iovalkey `Valkey` (single server or Sentinel) or `Cluster`. */
 export type ValkeyClient = Valkey | Cluster;
 
-/** Options of `new ValkeyStore(...)`: the client, `namespace`, `ownsClient`, `operationTimeout`. */
-export type ValkeyStoreOptions = RespStoreOptions<ValkeyClient>;
+/**
+ * Options of `new ValkeyStore(...)`: the client, `namespace`, `ownsClient`, `operationTimeout`. The
+ * client is typed by the few calls the store makes ({@link RespClient}), so a client of any
+ * iovalkey version the peer range allows (or of another copy of iovalkey) is accepted as it is.
+ */
+export type ValkeyStoreOptions<C extends RespClient = ValkeyClient> = RespStoreOptions<C>;
 
 /** Options of {@link ValkeyStore.withClient}: `url`, `namespace`, `operationTimeout`, and any iovalkey option. */
 export type ValkeyStoreClientOptions = ClientFactoryOptions & RedisOptions;
@@ -19,7 +23,7 @@ export type ValkeyStoreClientOptions = ClientFactoryOptions & RedisOptions;
  * `operationTimeout` (2 s by default); past it, or when the server is down, operations reject
  * with `StoreUnavailableError`, and the store works again once the server is back.
  */
-export class ValkeyStore extends RespStore<ValkeyClient> {
+export class ValkeyStore<C extends RespClient = ValkeyClient> extends RespStore<C> {
   protected get kind(): string {
     return "ValkeyStore";
   }
@@ -31,7 +35,7 @@ export class ValkeyStore extends RespStore<ValkeyClient> {
    * @throws InvalidArgumentError when `namespace` or `operationTimeout` is invalid.
    * @throws StoreConfigurationError when `client` is not an iovalkey client or has a `keyPrefix`.
    */
-  constructor(options: ValkeyStoreOptions) {
+  constructor(options: ValkeyStoreOptions<C>) {
     super(options);
   }
 
@@ -43,8 +47,8 @@ export class ValkeyStore extends RespStore<ValkeyClient> {
    * @throws InvalidArgumentError when `namespace` or `operationTimeout` is invalid.
    * @throws StoreConfigurationError when `keyPrefix` is given.
    */
-  static withClient(options: ValkeyStoreClientOptions = {}): ValkeyStore {
+  static withClient(options: ValkeyStoreClientOptions = {}): ValkeyStore<Valkey> {
     const { url, store, client } = clientOptionsWithDefaults(options, "ValkeyStore");
-    return new ValkeyStore({ ...store, client: url === undefined ? new Valkey(client) : new Valkey(url, client), ownsClient: true });
+    return new ValkeyStore<Valkey>({ ...store, client: url === undefined ? new Valkey(client) : new Valkey(url, client), ownsClient: true });
   }
 }

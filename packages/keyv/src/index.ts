@@ -1,0 +1,1 @@
+export { KeyvStowage, type KeyvStowageOptions } from "./keyv-stowage.js";
