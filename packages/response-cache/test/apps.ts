@@ -20,6 +20,8 @@ export interface TestReply {
   body?: string | Uint8Array;
   /** Answer after this many milliseconds (to keep concurrent misses in flight). */
   delayMs?: number;
+  /** Runs (and is awaited) before the answer is sent. */
+  beforeReply?: () => Promise<void>;
 }
 
 export type TestHandler = (request: TestRequest) => TestReply;
@@ -76,6 +78,7 @@ export async function startApp(framework: Framework, options: TestCacheOptions, 
       count(req.path);
       const reply = handler({ method: req.method, path: req.path, header: (name) => req.get(name) });
       if (reply.delayMs) await sleep(reply.delayMs);
+      await reply.beforeReply?.();
       res.status(reply.status ?? 200);
       for (const [name, value] of reply.headers ?? []) res.append(name, value);
       res.send(typeof reply.body === "string" ? reply.body : Buffer.from(reply.body ?? ""));
@@ -95,6 +98,7 @@ export async function startApp(framework: Framework, options: TestCacheOptions, 
       count(c.req.path);
       const reply = handler({ method: c.req.method, path: c.req.path, header: (name) => c.req.header(name) });
       if (reply.delayMs) await sleep(reply.delayMs);
+      await reply.beforeReply?.();
       for (const [name, value] of reply.headers ?? []) c.header(name, value, { append: true });
       c.status((reply.status ?? 200) as 200);
       return c.body(typeof reply.body === "string" ? reply.body : Uint8Array.from(reply.body ?? []));
