@@ -228,8 +228,9 @@ export function describeResponseCache(framework: Framework, backend: Backend): v
       try {
         const started = performance.now();
         const replies = [await send(running.port, "/down"), await send(running.port, "/down")];
-        // The bound of the failing store plus a generous allowance for a loaded machine.
-        expect(performance.now() - started).toBeLessThan(2 * boundMs + 3_000);
+        // Not a speed check: the requests must not hang past the failing store's bound. The 10 s
+        // allowance covers a loaded CI machine; a hang would take the test's whole timeout.
+        expect(performance.now() - started).toBeLessThan(2 * boundMs + 10_000);
         expect(replies.map((reply) => `${reply.status} ${reply.text}`)).toEqual(["200 fresh", "200 fresh"]);
         expect(running.callsTo("/down")).toBe(2);
         expect(errors.length).toBeGreaterThanOrEqual(2);
