@@ -6,6 +6,7 @@ export { type Duration, MAX_DURATION_SECONDS, MAX_TIMER_MILLISECONDS, durationTo
 export { MAX_KEY_BYTES, MAX_NAMESPACE_NAME_BYTES, assertValidKey, assertValidNamespaceName, toStoredBytes } from "./keys.js";
 export { MemoryStore, type MemoryStoreOptions } from "./memory-store.js";
 export { StoreRegistry, type StoreFactory, type StoreRegistryOptions, type RegisterOptions } from "./registry.js";
+export { resolveStore, type StoreSource } from "./resolve-store.js";
 export { type Codec, text, json, TypedStore, typed } from "./codec.js";
 export { StowageError, type StowageErrorOptions } from "./errors/stowage-error.js";
 export { InvalidKeyError, type InvalidKeyErrorOptions } from "./errors/invalid-key-error.js";
