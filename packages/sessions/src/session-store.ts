@@ -3,9 +3,10 @@ import {
   MAX_DURATION_SECONDS,
   StoreCorruptionError,
   durationToMilliseconds,
+  resolveStore,
   type Duration,
   type Store,
-  type StoreRegistry,
+  type StoreSource,
 } from "@stowage/core";
 import { withCallback, type SessionCallback } from "./callback.js";
 import { expressStoreBase } from "./express-store-base.js";
@@ -29,14 +30,13 @@ export interface SessionData {
 }
 
 /** Where a {@link SessionStore} keeps its sessions, and how long one without cookie expiry lives. */
-export type SessionStoreOptions = ({ store: Store; registry?: undefined; name?: undefined } | { registry: StoreRegistry; name?: string | undefined; store?: undefined }) & {
+export type SessionStoreOptions = StoreSource & {
   /** How long a session whose cookie has no `expires` lives, a Stowage duration. Default one day. */
   ttl?: Duration | undefined;
 };
 
 const DEFAULT_TTL_MS = 86_400_000;
 const MAX_EXPIRY_MS = MAX_DURATION_SECONDS * 1_000;
-const STORE_METHODS = ["get", "set", "delete", "deleteAll", "keys"] as const;
 /** How many sessions `all()` reads at once. */
 const READ_BATCH = 64;
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -72,32 +72,22 @@ export class SessionStore extends expressStoreBase() {
    * @param ttl - the same as `options.ttl`, for `new SessionStore({ store }, "2h")`; give one or
    *   the other.
    * @throws InvalidArgumentError when neither (or both) of `store` and `registry` are given, the
-   *   store is not a Stowage store, `ttl` is given twice or is not a valid duration. Nothing is
+   *   name is given beside a store or is empty, the store is not a Stowage store (see
+   *   `resolveStore` in @stowage/core), `ttl` is given twice or is not a valid duration. Nothing is
    *   taken from the registry then.
    * @throws whatever `registry.get(name)` throws (a closed registry: `StoreClosedError`).
    */
   constructor(options: SessionStoreOptions, ttl?: Duration) {
     super();
-    if (typeof options !== "object" || options === null || (options.store === undefined) === (options.registry === undefined)) {
-      throw new InvalidArgumentError({ argument: "options", value: options, expected: "{ store } or { registry, name? }, plus an optional ttl" });
-    }
-    if (options.registry !== undefined && typeof options.registry.get !== "function") {
-      throw new InvalidArgumentError({ argument: "registry", value: options.registry, expected: "a StoreRegistry" });
-    }
-    if (options.store !== undefined && (options as { name?: unknown }).name !== undefined) {
-      throw new InvalidArgumentError({ argument: "name", value: (options as { name?: unknown }).name, expected: "no name with a store (name picks a registry's store)" });
-    }
-    if (ttl !== undefined && options.ttl !== undefined) {
+    // Read without trusting `options`: resolveStore rejects it below when it is not an object.
+    const optionsTtl = (options as { ttl?: Duration } | null | undefined)?.ttl;
+    if (ttl !== undefined && optionsTtl !== undefined) {
       throw new InvalidArgumentError({ argument: "ttl", value: ttl, expected: "ttl given once: as options.ttl or as the second argument" });
     }
-    const ttlOption = ttl ?? options.ttl;
+    const ttlOption = ttl ?? optionsTtl;
     this.#ttlMs = ttlOption === undefined ? DEFAULT_TTL_MS : durationToMilliseconds(ttlOption, "ttl");
-    const store = options.store ?? options.registry.get(options.name ?? "sessions");
-    const missing = STORE_METHODS.filter((method) => typeof (store as unknown as Record<string, unknown>)?.[method] !== "function");
-    if (missing.length > 0) {
-      throw new InvalidArgumentError({ argument: "store", value: store, expected: `a Stowage store (missing: ${missing.join(", ")})` });
-    }
-    this.store = store;
+    // Last: nothing is taken from the registry when another option is wrong.
+    this.store = resolveStore(options, "sessions", "SessionStore");
   }
 
   /**
