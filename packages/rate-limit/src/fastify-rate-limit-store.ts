@@ -1,13 +1,10 @@
-import { StoreConfigurationError, durationToMilliseconds, type Store, type StoreRegistry } from "@stowage/core";
+import { StoreConfigurationError, durationToMilliseconds, resolveStore, type StoreSource } from "@stowage/core";
 import { counterKey } from "./counter-key.js";
-import { resolveStore, toPrefix } from "./resolve-store.js";
+import { toPrefix } from "./options.js";
 import { WindowCounters } from "./window-counters.js";
 
 /** Options of {@link fastifyRateLimitStore}: where the counters live, and a prefix. */
-export type FastifyRateLimitStoreOptions = (
-  | { store: Store; registry?: undefined; name?: undefined }
-  | { registry: StoreRegistry; name?: string; store?: undefined }
-) & {
+export type FastifyRateLimitStoreOptions = StoreSource & {
   /** Keeps these counters apart from other limiters' in the same store. Default `""`. */
   prefix?: string;
 };

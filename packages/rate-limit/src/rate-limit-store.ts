@@ -1,13 +1,10 @@
-import { InvalidArgumentError, StoreConfigurationError, durationToMilliseconds, type Store, type StoreRegistry } from "@stowage/core";
+import { InvalidArgumentError, StoreConfigurationError, durationToMilliseconds, resolveStore, type StoreSource } from "@stowage/core";
 import { counterKey } from "./counter-key.js";
-import { isProcessLocal, resolveStore, toPrefix } from "./resolve-store.js";
+import { isProcessLocal, toPrefix } from "./options.js";
 import { WindowCounters } from "./window-counters.js";
 
 /** Options of {@link RateLimitStore}: where the counters live, and a prefix. */
-export type RateLimitStoreOptions = (
-  | { store: Store; registry?: undefined; name?: undefined }
-  | { registry: StoreRegistry; name?: string; store?: undefined }
-) & {
+export type RateLimitStoreOptions = StoreSource & {
   /**
    * Keeps this limiter's counters apart from other limiters' in the same store; give each
    * limiter that counts the same requests its own. Default `""`.

@@ -1,13 +1,10 @@
-import { InvalidArgumentError, durationToMilliseconds, type Duration, type Store, type StoreRegistry } from "@stowage/core";
+import { InvalidArgumentError, durationToMilliseconds, resolveStore, type Duration, type StoreSource } from "@stowage/core";
 import { counterKey } from "./counter-key.js";
-import { resolveStore, toPrefix } from "./resolve-store.js";
+import { toPrefix } from "./options.js";
 import { WindowCounters } from "./window-counters.js";
 
 /** Options of {@link RateLimiter}: where the counters live, plus the limit and its window. */
-export type RateLimiterOptions = (
-  | { store: Store; registry?: undefined; name?: undefined }
-  | { registry: StoreRegistry; name?: string; store?: undefined }
-) & {
+export type RateLimiterOptions = StoreSource & {
   /** Hits allowed per window: a positive safe integer. */
   limit: number;
   /** How long a window lasts, from its first hit: a Duration (`60`, `"1m"`, `"250ms"`). */
