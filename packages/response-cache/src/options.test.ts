@@ -23,8 +23,14 @@ test.each([
   ["an unknown lock option", { store, lock: { ttl: 1 } }],
   ["a negative maxBodyBytes", { store, maxBodyBytes: -1 }],
   ["an empty registry name", { registry: new StoreRegistry(), name: "" }],
+  ["a name beside a store", { store, name: "pages" }],
+  ["a registry that is not one", { registry: {} }],
 ])("%s rejects with InvalidArgumentError", (_label, options) => {
   expect(() => new ResponseCache(options as never)).toThrow(InvalidArgumentError);
+});
+
+test("a store option error names the response cache and the option", () => {
+  expect(() => new ResponseCache({ store: { get: () => null } } as never)).toThrow(/responseCache options\.store .*missing: set, delete/);
 });
 
 test("a registry gives the store named response_cache unless told another name", async () => {

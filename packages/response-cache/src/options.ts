@@ -1,4 +1,4 @@
-import { InvalidArgumentError, durationToMilliseconds, type Duration, type Store, type StoreRegistry } from "@stowage/core";
+import { InvalidArgumentError, durationToMilliseconds, resolveStore, type Duration, type Store, type StoreSource } from "@stowage/core";
 import type { CacheabilityRules } from "./cacheability.js";
 import { reportWithWarning, type ResponseCacheErrorHandler } from "./report-error.js";
 
@@ -46,9 +46,7 @@ export interface ResponseCacheCommonOptions<Request> {
 }
 
 /** Where the cache keeps its entries: a store of its own, or one from a registry by name. */
-export type ResponseCacheStoreOptions =
-  | { store: Store; registry?: undefined; name?: undefined }
-  | { registry: StoreRegistry; name?: string; store?: undefined };
+export type ResponseCacheStoreOptions = StoreSource;
 
 /** Options of a response cache: a store (or registry and name) and the common options. */
 export type ResponseCacheOptions<Request> = ResponseCacheStoreOptions & ResponseCacheCommonOptions<Request>;
@@ -78,32 +76,10 @@ function invalid(argument: string, value: unknown, expected: string): InvalidArg
   return new InvalidArgumentError({ argument, value, expected, store: WHO });
 }
 
-function isStore(value: unknown, methods: readonly string[]): value is Store {
-  return typeof value === "object" && value !== null && methods.every((method) => typeof (value as Record<string, unknown>)[method] === "function");
-}
-
 function flag(options: Record<string, unknown>, name: string): boolean {
   const value = options[name];
   if (value !== undefined && typeof value !== "boolean") throw invalid(name, value, "true or false");
   return value === true;
-}
-
-function resolveStore(options: Record<string, unknown>, lock: boolean): Store {
-  const needed = lock ? ["get", "set", "delete", "deleteAll", "setIfAbsent", "exists"] : ["get", "set", "delete", "deleteAll"];
-  if (options.store !== undefined) {
-    if (options.registry !== undefined || options.name !== undefined) {
-      throw invalid("registry", options.registry ?? options.name, "either store, or registry with an optional name, not both");
-    }
-    if (!isStore(options.store, needed)) throw invalid("store", options.store, `a Stowage Store (with ${needed.join(", ")})`);
-    return options.store;
-  }
-  const registry = options.registry as StoreRegistry | undefined;
-  if (typeof registry?.get !== "function") throw invalid("store", options.store, "a store, or a registry to take one from");
-  const name = options.name ?? "response_cache";
-  if (typeof name !== "string" || name === "") throw invalid("name", name, "a non-empty store name");
-  const store = registry.get(name);
-  if (!isStore(store, needed)) throw invalid(`store ${JSON.stringify(name)} of the registry`, store, `a Stowage Store (with ${needed.join(", ")})`);
-  return store;
 }
 
 function resolveLock(value: unknown): ResolvedOptions<unknown>["lock"] {
@@ -122,8 +98,9 @@ function resolveLock(value: unknown): ResolvedOptions<unknown>["lock"] {
 /**
  * Checks a response cache's options and fills in the defaults.
  *
- * @throws InvalidArgumentError for an unknown option or a value of the wrong kind, both or
- *   neither of `store` and `registry`, or a registry store that is not a store.
+ * @throws InvalidArgumentError for an unknown option or a value of the wrong kind, or store
+ *   options that `resolveStore` (@stowage/core) rejects: both or neither of `store` and
+ *   `registry`, a bad `name`, a store (given or from the registry) that is not a Stowage Store.
  * @throws whatever `registry.get(name)` throws (StoreClosedError for a closed registry).
  */
 export function resolveOptions<Request>(options: ResponseCacheOptions<Request>): ResolvedOptions<Request> {
@@ -162,6 +139,6 @@ export function resolveOptions<Request>(options: ResponseCacheOptions<Request>):
     lock,
     maxBodyBytes: maxBodyBytes as number,
     // Last, so every other option is checked before the registry makes a store.
-    store: resolveStore(given, lock !== undefined),
+    store: resolveStore(given, "response_cache", WHO),
   };
 }
