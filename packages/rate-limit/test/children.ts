@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
+import { startNodeProcess } from "@stowage/test-servers";
 
 const packagesDirectory = join(__dirname, "..", "..");
 
@@ -44,20 +44,12 @@ export interface Worker {
 
 /** Starts test/worker.cjs with `task`. */
 export function startWorker(task: object): Worker {
-  const child = spawn(process.execPath, [join(__dirname, "worker.cjs"), JSON.stringify(task)], { stdio: ["pipe", "pipe", "inherit"] });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const exited = new Promise<void>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("exit", (code, signal) => (code === 0 ? resolve() : reject(new Error(`worker exited with ${code ?? signal}`))));
-  });
-  exited.catch(() => {});
+  const worker = startNodeProcess(join(__dirname, "worker.cjs"), { args: [JSON.stringify(task)] });
   return {
-    child,
-    exited,
+    child: worker.child,
+    exited: worker.exited,
     async next() {
-      const { value, done } = await lines.next();
-      if (done) throw new Error("the worker ended without a result");
-      const parsed = JSON.parse(value as string) as Record<string, unknown>;
+      const parsed = JSON.parse(await worker.nextLine()) as Record<string, unknown>;
       if (parsed.error !== undefined) throw new Error(`worker failed: ${String(parsed.error)}`);
       return parsed;
     },

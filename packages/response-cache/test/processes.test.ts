@@ -1,35 +1,17 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import type { NamespacedStore } from "@stowage/core";
 import { FileStore } from "@stowage/store-file";
 import { RedisStore } from "@stowage/store-redis";
-import { startServer, type RunningServer } from "@stowage/test-servers";
+import { startNodeProcess, startServer, type NodeProcess, type RunningServer } from "@stowage/test-servers";
 import { closeConnections, send } from "./http-client.js";
 
 // Separate OS processes running the built package (turbo builds it before `test`; run `pnpm
 // build` first when calling jest directly), sharing one file store or one Redis server.
 
-/** Starts an app in a separate Node process; resolves its port. */
-function spawnApp(environment: Record<string, string>, children: ChildProcess[]): Promise<number> {
-  const child = spawn(process.execPath, [join(__dirname, "fixtures", "app-process.cjs")], { env: { ...process.env, ...environment }, stdio: ["pipe", "pipe", "inherit"] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once("line", (line) => resolve(Number(line)));
-    child.once("exit", (code) => reject(new Error(`app process exited with code ${code} before listening`)));
-  });
-}
-
-/** Ends a child: closing its stdin makes it close its store and exit. */
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.stdin!.end();
-  return exited;
-}
+const APP = join(__dirname, "fixtures", "app-process.cjs");
 
 // Behind one load balancer both processes see the same Host (it is part of the key).
 const HOST = { headers: { host: "shop.example" } };
@@ -47,14 +29,20 @@ const callsOf = async (port: number) => (JSON.parse((await send(port, "/calls", 
 describe.each(["file", "redis"])("two app processes sharing a %s store", (backend) => {
   let server: RunningServer | undefined;
   let directory = "";
-  const children: ChildProcess[] = [];
+  const children: NodeProcess[] = [];
   beforeAll(async () => {
     if (backend === "redis") server = await startServer("redis");
     else directory = mkdtempSync(join(tmpdir(), "response-cache-processes-"));
   }, 60_000);
   afterEach(async () => {
-    await Promise.all(children.splice(0).map(stop));
+    await Promise.all(children.splice(0).map((child) => child.stop()));
   });
+  /** Starts an app in a separate Node process; resolves its port. */
+  const spawnApp = async (env: Record<string, string>) => {
+    const child = startNodeProcess(APP, { env });
+    children.push(child);
+    return Number(await child.nextLine());
+  };
   afterAll(async () => {
     closeConnections();
     await server?.stop();
@@ -73,7 +61,7 @@ describe.each(["file", "redis"])("two app processes sharing a %s store", (backen
 
   test.each(["express", "hono"])("%s: a response one process stored is a hit in the other", async (framework) => {
     const shared = environment(framework, false, 0);
-    const [first, second] = await Promise.all([spawnApp(shared, children), spawnApp(shared, children)]);
+    const [first, second] = await Promise.all([spawnApp(shared), spawnApp(shared)]);
     const stored = await send(first, "/slow", HOST);
     const root = backend === "file" ? new FileStore({ path: directory }) : RedisStore.withClient({ url: server!.url, disconnectTimeout: 100 });
     try {
@@ -89,7 +77,7 @@ describe.each(["file", "redis"])("two app processes sharing a %s store", (backen
   test.each(["express", "hono"])("%s: with lock, 2 processes x 10 concurrent cold requests run the handler once", async (framework) => {
     // The handler takes 400 ms, so every request arrives while the first computation is in flight.
     const shared = environment(framework, true, 400);
-    const [first, second] = await Promise.all([spawnApp(shared, children), spawnApp(shared, children)]);
+    const [first, second] = await Promise.all([spawnApp(shared), spawnApp(shared)]);
     const replies = await Promise.all([first, second].flatMap((port) => Array.from({ length: 10 }, () => send(port, "/slow", HOST))));
     expect(new Set(replies.map((reply) => `${reply.status} ${reply.text}`)).size).toBe(1);
     expect((await callsOf(first)) + (await callsOf(second))).toBe(1);

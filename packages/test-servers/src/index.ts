@@ -15,3 +15,5 @@ export { startCluster } from "./start-cluster.js";
 export { startSentinel } from "./start-sentinel.js";
 export { sendCommand } from "./send-command.js";
 export type { RespReply, SendCommandOptions } from "./send-command.js";
+export { startNodeProcess } from "./node-process.js";
+export type { NodeProcess, StartNodeProcessOptions } from "./node-process.js";
