@@ -3,13 +3,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer, type RunningServer } from "@stowage/test-servers";
-import { assertFreshBuilds, startWorker, type Worker } from "./children.js";
+import { assertWorkerBuilds, startWorker, type Worker } from "./children.js";
 import { get } from "./http.js";
 
 // Separate OS processes sharing one store: the limit holds exactly, whoever counts.
 jest.setTimeout(120_000);
 
-beforeAll(assertFreshBuilds);
+beforeAll(assertWorkerBuilds);
 
 /** Starts `workers`, waits until each is ready, then lets them all go at once; resolves their results. */
 async function race(workers: Worker[]): Promise<Array<Record<string, unknown>>> {

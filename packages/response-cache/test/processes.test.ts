@@ -5,13 +5,15 @@ import { join } from "node:path";
 import type { NamespacedStore } from "@stowage/core";
 import { FileStore } from "@stowage/store-file";
 import { RedisStore } from "@stowage/store-redis";
-import { startNodeProcess, startServer, type NodeProcess, type RunningServer } from "@stowage/test-servers";
+import { assertFreshBuilds, startNodeProcess, startServer, type NodeProcess, type RunningServer } from "@stowage/test-servers";
 import { closeConnections, send } from "./http-client.js";
 
 // Separate OS processes running the built package (turbo builds it before `test`; run `pnpm
 // build` first when calling jest directly), sharing one file store or one Redis server.
 
 const APP = join(__dirname, "fixtures", "app-process.cjs");
+
+beforeAll(() => assertFreshBuilds(join(__dirname, "..", ".."), ["core", "store-file", "resp-store", "store-redis", "response-cache"]));
 
 // Behind one load balancer both processes see the same Host (it is part of the key).
 const HOST = { headers: { host: "shop.example" } };

@@ -1,10 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { startNodeProcess, type NodeProcess } from "@stowage/test-servers";
+import { assertFreshBuilds, startNodeProcess, type NodeProcess } from "@stowage/test-servers";
 import { FRAMEWORKS, Browser } from "./apps.js";
 import { useBackend, type Backend } from "./backends.js";
 
 const APP = join(__dirname, "fixtures", "app-process.cjs");
+
+// The apps run on the built packages, as an application does: fail loudly on a stale build.
+beforeAll(() => assertFreshBuilds(join(__dirname, "..", ".."), ["core", "store-file", "resp-store", "store-redis", "sessions"]));
 
 describe.each(["file", "redis"] as Backend[])("two app processes sharing a %s store", (backend) => {
   const fixture = useBackend(backend);

@@ -17,3 +17,4 @@ export { sendCommand } from "./send-command.js";
 export type { RespReply, SendCommandOptions } from "./send-command.js";
 export { startNodeProcess } from "./node-process.js";
 export type { NodeProcess, StartNodeProcessOptions } from "./node-process.js";
+export { assertFreshBuilds } from "./fresh-builds.js";
