@@ -1,6 +1,6 @@
-import type { Store } from "@stowage/core";
 import type { NextFunction, Request, Response } from "express";
 import type { HeaderPair } from "./cacheability.js";
+import { withControls, type ResponseCacheControls } from "./controls.js";
 import type { ResponseCacheOptions } from "./options.js";
 import { replayHeaders } from "./replay.js";
 import type { CacheRequest } from "./request-key.js";
@@ -10,16 +10,8 @@ import { ResponseCache, type Capture, type Lookup } from "./response-cache.js";
 export type ExpressResponseCacheOptions = ResponseCacheOptions<Request>;
 
 /** Express middleware that caches responses, with the cache's invalidation methods. */
-export interface ExpressResponseCache {
+export interface ExpressResponseCache extends ResponseCacheControls {
   (req: Request, res: Response, next: NextFunction): void;
-  /** The store holding this cache's entries. */
-  readonly store: Store;
-  /** Drops one URL's stored responses; see {@link ResponseCache.invalidate}. */
-  invalidate(url: string, options?: { method?: string }): Promise<void>;
-  /** Drops the stored responses of a key the `key` option returns. */
-  invalidateKey(key: string): Promise<void>;
-  /** Drops every stored response (`deleteAll` on the cache's store). */
-  deleteAll(): Promise<void>;
 }
 
 function requestHeader(req: Request, name: string): string | undefined {
@@ -148,10 +140,5 @@ export function responseCache(options: ExpressResponseCacheOptions): ExpressResp
       next();
     }).catch(next);
   };
-  return Object.assign(middleware, {
-    store: cache.store,
-    invalidate: (url: string, invalidateOptions?: { method?: string }) => cache.invalidate(url, invalidateOptions),
-    invalidateKey: (key: string) => cache.invalidateKey(key),
-    deleteAll: () => cache.deleteAll(),
-  });
+  return withControls(middleware, cache);
 }

@@ -1,6 +1,6 @@
-import type { Store } from "@stowage/core";
 import type { Context, MiddlewareHandler } from "hono";
 import type { HeaderPair } from "./cacheability.js";
+import { withControls, type ResponseCacheControls } from "./controls.js";
 import type { ResponseCacheOptions } from "./options.js";
 import { replayHeaders } from "./replay.js";
 import type { CacheRequest } from "./request-key.js";
@@ -10,16 +10,7 @@ import { ResponseCache, type Capture } from "./response-cache.js";
 export type HonoResponseCacheOptions = ResponseCacheOptions<Context>;
 
 /** Hono middleware that caches responses, with the cache's invalidation methods. */
-export type HonoResponseCache = MiddlewareHandler & {
-  /** The store holding this cache's entries. */
-  readonly store: Store;
-  /** Drops one URL's stored responses; see {@link ResponseCache.invalidate}. */
-  invalidate(url: string, options?: { method?: string }): Promise<void>;
-  /** Drops the stored responses of a key the `key` option returns. */
-  invalidateKey(key: string): Promise<void>;
-  /** Drops every stored response (`deleteAll` on the cache's store). */
-  deleteAll(): Promise<void>;
-};
+export type HonoResponseCache = MiddlewareHandler & ResponseCacheControls;
 
 function toCacheRequest(c: Context): CacheRequest {
   return { method: c.req.method, host: c.req.header("host"), target: c.req.url, header: (name) => c.req.header(name) };
@@ -88,10 +79,5 @@ export function honoResponseCache(options: HonoResponseCacheOptions): HonoRespon
     }
     if (result.kind === "miss") captureBody(c.res, result.capture).catch(() => result.capture.abandon());
   };
-  return Object.assign(middleware, {
-    store: cache.store,
-    invalidate: (url: string, invalidateOptions?: { method?: string }) => cache.invalidate(url, invalidateOptions),
-    invalidateKey: (key: string) => cache.invalidateKey(key),
-    deleteAll: () => cache.deleteAll(),
-  });
+  return withControls(middleware, cache);
 }

@@ -1,6 +1,7 @@
 export { responseCache, type ExpressResponseCache, type ExpressResponseCacheOptions } from "./express.js";
 export { honoResponseCache, type HonoResponseCache, type HonoResponseCacheOptions } from "./hono.js";
 export { ResponseCache, type Capture, type Lookup } from "./response-cache.js";
+export type { ResponseCacheControls } from "./controls.js";
 export type { ResponseCacheOptions, ResponseCacheCommonOptions, ResponseCacheStoreOptions, ResponseCacheLockOptions } from "./options.js";
 export { reportWithWarning, type ResponseCacheErrorContext, type ResponseCacheErrorHandler } from "./report-error.js";
 export type { CacheRequest } from "./request-key.js";
