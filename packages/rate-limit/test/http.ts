@@ -1,5 +1,5 @@
 import { request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { closeHttpServer, listenOnLoopback } from "@stowage/test-servers";
 
 /** A response as the tests read it: status, lower-case headers, body text. */
 export interface TestResponse {
@@ -27,20 +27,10 @@ export function get(url: string, headers: Record<string, string> = {}): Promise<
 }
 
 /** Starts `server` on a free loopback port and resolves its base URL. */
-export function listen(server: Server): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
-  });
-}
+export const listen = async (server: Server) => `http://127.0.0.1:${await listenOnLoopback(server)}`;
 
 /** Closes `server` and every connection it still holds. */
-export function close(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    server.closeAllConnections();
-  });
-}
+export const close = closeHttpServer;
 
 /** Resolves after `ms` milliseconds. */
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

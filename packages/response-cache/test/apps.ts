@@ -5,6 +5,7 @@ import express from "express";
 import { Hono } from "hono";
 import { honoResponseCache, responseCache, type ResponseCacheCommonOptions } from "../src/index.js";
 import type { Store } from "@stowage/core";
+import { closeHttpServer, listenOnLoopback } from "@stowage/test-servers";
 
 /** A request as the test handler sees it, whatever the framework. */
 export interface TestRequest {
@@ -43,18 +44,6 @@ export type Framework = "express" | "hono";
 export type TestCacheOptions = { store: Store } & Omit<ResponseCacheCommonOptions<never>, "key"> & { key?: (request: { path: string }) => string };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
-}
 
 /** Starts `framework` on 127.0.0.1 with the response cache in front of one catch-all route running `handler`. */
 export async function startApp(framework: Framework, options: TestCacheOptions, handler: TestHandler): Promise<TestApp> {
@@ -106,7 +95,7 @@ export async function startApp(framework: Framework, options: TestCacheOptions, 
     server = serve({ fetch: app.fetch, createServer, port: 0, hostname: "127.0.0.1" }) as Server;
     await new Promise((resolve) => (server.listening ? resolve(undefined) : server.once("listening", resolve)));
   }
-  const port = framework === "express" ? await listen(server) : (server.address() as AddressInfo).port;
+  const port = framework === "express" ? await listenOnLoopback(server) : (server.address() as AddressInfo).port;
   return {
     port,
     calls,
@@ -114,6 +103,6 @@ export async function startApp(framework: Framework, options: TestCacheOptions, 
     invalidate: (url) => cache.invalidate(url),
     invalidateKey: (key) => cache.invalidateKey(key),
     deleteAll: () => cache.deleteAll(),
-    close: () => closeServer(server),
+    close: () => closeHttpServer(server),
   };
 }

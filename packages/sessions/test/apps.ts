@@ -1,10 +1,11 @@
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import fastifyCookie from "@fastify/cookie";
 import fastifySession from "@fastify/session";
 import express from "express";
 import session from "express-session";
 import fastify from "fastify";
+import { closeHttpServer, listenOnLoopback } from "@stowage/test-servers";
 import type { SessionStore } from "../src/index.js";
 
 export { sleep };
@@ -99,18 +100,8 @@ async function startExpress(store: SessionStore, options: AppOptions): Promise<R
     errors.push(error);
     response.status(500).json({ error: (error as Error).name });
   });
-  const server = app.listen(0, "127.0.0.1");
-  await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    errors,
-    held,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  const server = createServer(app);
+  return { url: `http://127.0.0.1:${await listenOnLoopback(server)}`, errors, held, close: () => closeHttpServer(server) };
 }
 
 async function startFastify(store: SessionStore, options: AppOptions): Promise<RunningApp> {

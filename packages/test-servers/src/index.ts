@@ -18,3 +18,4 @@ export type { RespReply, SendCommandOptions } from "./send-command.js";
 export { startNodeProcess } from "./node-process.js";
 export type { NodeProcess, StartNodeProcessOptions } from "./node-process.js";
 export { assertFreshBuilds } from "./fresh-builds.js";
+export { listenOnLoopback, closeHttpServer } from "./http-server.js";
