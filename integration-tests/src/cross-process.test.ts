@@ -1,6 +1,5 @@
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
+import { raceNodeProcesses, startNodeProcess } from "@stowage/test-servers";
 import { KINDS, freshNamespace, storeOn, useCluster, useServer, type AnyClient } from "./stores.js";
 
 const WORKER = join(__dirname, "workers", "hammer.mjs");
@@ -18,47 +17,10 @@ interface Task {
   inFlight: number;
 }
 
-/** A started worker: its process, and its first line (`ready`) and last line (the results) as they come. */
-interface Worker {
-  child: ChildProcessWithoutNullStreams;
-  ready: Promise<void>;
-  results: Promise<unknown[]>;
-}
-
-function startWorker(task: Task, label: string): Worker {
-  const child = spawn(process.execPath, [WORKER, JSON.stringify({ ...task, label })], { stdio: ["pipe", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const lines = createInterface({ input: child.stdout });
-  const received: string[] = [];
-  let onReady: () => void;
-  const ready = new Promise<void>((resolve) => (onReady = resolve));
-  lines.on("line", (line) => {
-    received.push(line);
-    if (line === "ready") onReady();
-  });
-  const results = new Promise<unknown[]>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (code) => {
-      if (code === 0 && received.length === 2) resolve(JSON.parse(received[1]!) as unknown[]);
-      else reject(new Error(`worker ${label} exited with ${code}: ${received.join("\n")}\n${stderr}`));
-    });
-  });
-  // A worker that dies before "ready" must fail the test, not leave it waiting.
-  results.catch(() => onReady());
-  return { child, ready, results };
-}
-
 /** Starts one worker per task, lets them all go at once, and gives back what each returned. */
 async function runWorkers(tasks: Task[]): Promise<unknown[][]> {
-  const workers = tasks.map((task, index) => startWorker(task, `w${index}`));
-  try {
-    await Promise.all(workers.map((worker) => worker.ready));
-    for (const worker of workers) worker.child.stdin.end("go\n");
-    return await Promise.all(workers.map((worker) => worker.results));
-  } finally {
-    for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill();
-  }
+  const workers = tasks.map((task, index) => startNodeProcess(WORKER, { args: [JSON.stringify({ ...task, label: `w${index}` })] }));
+  return (await raceNodeProcesses(workers)).map((line) => JSON.parse(line) as unknown[]);
 }
 
 /** Where the workers connect, and a client of the test's own to check the result with. */

@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { assertFreshBuilds, startNodeProcess } from "@stowage/test-servers";
+import { assertFreshBuilds, raceNodeProcesses, startNodeProcess } from "@stowage/test-servers";
 
 const packagesDirectory = join(__dirname, "..", "..");
 
@@ -19,16 +19,22 @@ export interface Worker {
   exited: Promise<void>;
 }
 
+const WORKER = join(__dirname, "worker.cjs");
+
+function parse(line: string): Record<string, unknown> {
+  const parsed = JSON.parse(line) as Record<string, unknown>;
+  if (parsed.error !== undefined) throw new Error(`worker failed: ${String(parsed.error)}`);
+  return parsed;
+}
+
 /** Starts test/worker.cjs with `task`. */
 export function startWorker(task: object): Worker {
-  const worker = startNodeProcess(join(__dirname, "worker.cjs"), { args: [JSON.stringify(task)] });
-  return {
-    child: worker.child,
-    exited: worker.exited,
-    async next() {
-      const parsed = JSON.parse(await worker.nextLine()) as Record<string, unknown>;
-      if (parsed.error !== undefined) throw new Error(`worker failed: ${String(parsed.error)}`);
-      return parsed;
-    },
-  };
+  const worker = startNodeProcess(WORKER, { args: [JSON.stringify(task)] });
+  return { child: worker.child, exited: worker.exited, next: async () => parse(await worker.nextLine()) };
+}
+
+/** Starts a worker per task, lets them all go at once once ready, and resolves their results. */
+export async function raceWorkers(tasks: readonly object[]): Promise<Array<Record<string, unknown>>> {
+  const results = await raceNodeProcesses(tasks.map((task) => startNodeProcess(WORKER, { args: [JSON.stringify(task)] })));
+  return results.map(parse);
 }

@@ -3,26 +3,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer, type RunningServer } from "@stowage/test-servers";
-import { assertWorkerBuilds, startWorker, type Worker } from "./children.js";
+import { assertWorkerBuilds, raceWorkers, startWorker, type Worker } from "./children.js";
 import { get } from "./http.js";
 
 // Separate OS processes sharing one store: the limit holds exactly, whoever counts.
 jest.setTimeout(120_000);
 
 beforeAll(assertWorkerBuilds);
-
-/** Starts `workers`, waits until each is ready, then lets them all go at once; resolves their results. */
-async function race(workers: Worker[]): Promise<Array<Record<string, unknown>>> {
-  try {
-    await Promise.all(workers.map((worker) => worker.next()));
-    for (const worker of workers) worker.child.stdin!.write("go\n");
-    const results = await Promise.all(workers.map((worker) => worker.next()));
-    await Promise.all(workers.map((worker) => worker.exited));
-    return results;
-  } finally {
-    for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill();
-  }
-}
 
 describe.each(["file", "redis", "valkey"] as const)("4 processes on %s", (backend) => {
   let server: RunningServer | undefined;
@@ -44,7 +31,7 @@ describe.each(["file", "redis", "valkey"] as const)("4 processes on %s", (backen
   test("firing 100 hits each at one id with limit 150 allow exactly 150, and every count is seen once", async () => {
     // A 10-minute window: the race takes seconds, so the window cannot end inside it.
     const task = { mode: "hits", backend, location, namespace: randomUUID(), prefix: "mp", id: "203.0.113.7", limit: 150, window: "10m", hits: 100, inFlight: 8 };
-    const results = await race(Array.from({ length: 4 }, () => startWorker(task)));
+    const results = await raceWorkers(Array.from({ length: 4 }, () => task));
     expect(results.reduce((sum, result) => sum + (result.allowed as number), 0)).toBe(150);
     const counts = results.flatMap((result) => result.counts as number[]).sort((a, b) => a - b);
     expect(counts).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));

@@ -35,7 +35,11 @@ export function startNodeProcess(script: string, options: StartNodeProcessOption
     child.once("exit", (code, signal) => (code === 0 ? resolve() : reject(new Error(`${script} exited with ${code ?? signal}`))));
   });
   exited.catch(() => {});
+  // A process that ended early fails through `exited` and `nextLine`; writing to its closed
+  // stdin (EPIPE) would only add an unhandled error event on top.
+  child.stdin!.on("error", () => {});
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  let last: string | undefined;
   return {
     child,
     exited,
@@ -43,13 +47,35 @@ export function startNodeProcess(script: string, options: StartNodeProcessOption
       const { value, done } = await lines.next();
       if (done) {
         await ended;
-        throw new Error(`${script} exited with ${child.exitCode ?? child.signalCode} before printing a line`);
+        const after = last === undefined ? "" : ` (its last line: ${last})`;
+        throw new Error(`${script} exited with ${child.exitCode ?? child.signalCode} before printing a line${after}`);
       }
-      return value as string;
+      last = value as string;
+      return last;
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.stdin!.end();
       await ended;
     },
   };
+}
+
+/**
+ * Runs `processes` as one race, so that they really work at the same time: waits until each has
+ * printed its first line (it is ready), closes every stdin with `go\n` at once, and resolves each
+ * one's next line (its result), in order, once every one has exited with code 0. Kills those
+ * still running when it ends, also on failure.
+ *
+ * @throws Error (rejects) when a process exits early or with another code.
+ */
+export async function raceNodeProcesses(processes: readonly NodeProcess[]): Promise<string[]> {
+  try {
+    await Promise.all(processes.map((started) => started.nextLine()));
+    for (const started of processes) started.child.stdin!.end("go\n");
+    const results = await Promise.all(processes.map((started) => started.nextLine()));
+    await Promise.all(processes.map((started) => started.exited));
+    return results;
+  } finally {
+    for (const started of processes) if (started.child.exitCode === null && started.child.signalCode === null) started.child.kill();
+  }
 }
