@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
  * CommonJS build), and compares what they export.
  */
 const packages: Record<string, string[]> = {
-  "@stowage/core": ["StoreRegistry", "MemoryStore", "BaseStore", "StowageError", "InvalidKeyError", "json", "text", "typed"],
+  "@stowage/core": ["StoreRegistry", "MemoryStore", "BaseStore", "StowageError", "InvalidKeyError", "json", "text", "typed", "resolveStore"],
   "@stowage/store-memory": ["MemoryStore"],
   "@stowage/conformance": ["describeStoreConformance"],
   "@stowage/store-file": ["FileStore"],
