@@ -179,6 +179,9 @@ describe("StoreRegistry with a root", () => {
       deleteAll: plain.deleteAll.bind(plain),
       exists: plain.exists.bind(plain),
       expiresIn: plain.expiresIn.bind(plain),
+      increment: plain.increment.bind(plain),
+      setIfAbsent: plain.setIfAbsent.bind(plain),
+      keys: plain.keys.bind(plain),
       close: plain.close.bind(plain),
     };
     expect(() => new StoreRegistry({ root: notNamespaced as never })).toThrow(InvalidArgumentError);

@@ -2,7 +2,7 @@ import { DuplicateStoreError } from "./errors/duplicate-store-error.js";
 import { InvalidArgumentError } from "./errors/invalid-argument-error.js";
 import { StoreClosedError } from "./errors/store-closed-error.js";
 import { MemoryStore } from "./memory-store.js";
-import { missingMethods } from "./resolve-store.js";
+import { CONTRACT_METHODS, missingMethods } from "./resolve-store.js";
 import type { NamespacedStore, Store } from "./store.js";
 
 /** Makes the store for a name the registry has not seen yet. */
@@ -38,10 +38,9 @@ function assertName(name: unknown): asserts name is string {
   }
 }
 
-const STORE_METHODS = ["get", "set", "delete", "deleteAll", "exists", "expiresIn", "close"] as const;
 
 function assertStore(store: unknown, name: string): asserts store is Store {
-  const missing = missingMethods(store, STORE_METHODS);
+  const missing = missingMethods(store, CONTRACT_METHODS);
   if (missing.length > 0) {
     throw new InvalidArgumentError({
       argument: `store for ${JSON.stringify(name)}`,

@@ -69,8 +69,9 @@ describe("resolveStore", () => {
       "a Stowage Store (missing: set, delete, deleteAll, exists, expiresIn, increment, setIfAbsent, keys, close)",
     );
     const partial = { get() {}, set() {}, delete() {}, deleteAll() {}, exists() {}, expiresIn() {}, close() {} };
-    const registry = new StoreRegistry({ stores: { sessions: partial as never } });
-    const error = rejection({ registry });
+    // StoreRegistry itself refuses such a store, so a registry-like object hands it out here.
+    expect(() => new StoreRegistry({ stores: { sessions: partial as never } })).toThrow(/missing: increment, setIfAbsent, keys/);
+    const error = rejection({ registry: { get: () => partial } });
     expect(error.argument).toBe('SessionStore store "sessions" of options.registry');
     expect(error.expected).toBe("a Stowage Store (missing: increment, setIfAbsent, keys)");
   });

@@ -11,7 +11,7 @@ export type StoreSource =
   | { registry: StoreRegistry; name?: string | undefined; store?: undefined };
 
 /** Every operation of the {@link Store} contract. */
-const CONTRACT_METHODS = ["get", "set", "delete", "deleteAll", "exists", "expiresIn", "increment", "setIfAbsent", "keys", "close"] as const;
+export const CONTRACT_METHODS = ["get", "set", "delete", "deleteAll", "exists", "expiresIn", "increment", "setIfAbsent", "keys", "close"] as const;
 
 /** The names among `methods` that `value` does not have as functions (all of them for a non-object). */
 export function missingMethods(value: unknown, methods: readonly string[]): string[] {
