@@ -65,6 +65,9 @@ interface ChildOptions {
 export abstract class RespStore<C extends RespClient = RespClient> extends BaseStore {
   // writeEntry and writeEntryIfAbsent make the copy themselves, into a Buffer (see ownBytes).
   protected override readonly copiesValues = false;
+  // A string value is sent as it is: the client writes an all-string command as one string,
+  // where bytes make it copy the command into a new Buffer (and the store copy them first).
+  protected override readonly acceptsStrings = true;
   readonly #client: C;
   readonly #ownsClient: boolean;
   /** The root namespace and every name below it; undefined for the bare keyspace. */
@@ -127,7 +130,7 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
     return this.#deadlines.runMapped("get", key, command, ownValue);
   }
 
-  protected writeEntry(key: string, value: Uint8Array, ttlMs: number | undefined): Promise<void> {
+  protected writeEntry(key: string, value: Uint8Array | string, ttlMs: number | undefined): Promise<void> {
     const bytes = ownBytes(value);
     const redisKey = this.#prefix + key;
     const client = this.#sender();
@@ -143,7 +146,7 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
     );
   }
 
-  protected writeEntryIfAbsent(key: string, value: Uint8Array, ttlMs: number | undefined): Promise<boolean> {
+  protected writeEntryIfAbsent(key: string, value: Uint8Array | string, ttlMs: number | undefined): Promise<boolean> {
     const bytes = ownBytes(value);
     const redisKey = this.#prefix + key;
     const client = this.#sender();
@@ -324,37 +327,37 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
   }
 }
 
-/** Sockets that sent a command this tick: false while only one went out, true once corked. */
-const busySockets = new WeakMap<object, boolean>();
+/** The sockets corked this tick, uncorked together at its end; empty between ticks. */
+const corkedSockets = new Set<{ cork(): void; uncork(): void }>();
 
 /**
- * ioredis and iovalkey write each command to the socket on its own, one system call each. When a
- * second command is issued in the same tick, the store corks a single-server client's socket
- * until the end of the tick, so the rest of that tick's commands leave in one write (as node-redis
- * does): many operations in flight get much cheaper, and a lone command still leaves at once.
+ * ioredis and iovalkey write each command to the socket on its own, one system call each. The
+ * store corks a single-server client's socket on its first command of a tick and uncorks it at
+ * the end of the tick (as node-redis does), so all of that tick's commands leave in one write:
+ * many operations in flight get much cheaper, and a lone command still leaves in the same tick.
  * Cluster clients have a socket per node and are left as they are.
  */
 function coalesceWrites(client: RespClient): void {
   const socket = client.stream;
-  if (socket === undefined || socket === null) return;
-  const corked = busySockets.get(socket);
-  if (corked === undefined) {
-    busySockets.set(socket, false);
-    process.nextTick(() => {
-      if (busySockets.get(socket)) socket.uncork();
-      busySockets.delete(socket);
-    });
-  } else if (!corked) {
-    busySockets.set(socket, true);
-    socket.cork();
-  }
+  if (socket === undefined || socket === null || corkedSockets.has(socket)) return;
+  if (corkedSockets.size === 0) process.nextTick(uncorkAll);
+  corkedSockets.add(socket);
+  socket.cork();
+}
+
+function uncorkAll(): void {
+  const sockets = [...corkedSockets];
+  corkedSockets.clear();
+  for (const socket of sockets) socket.uncork();
 }
 
 /**
- * A private copy of `value` in the Buffer the client needs. A command can wait in the client's
+ * A private copy of `value` in the Buffer the client needs (a string is passed on as it is). A command can wait in the client's
  * offline queue past the operation's deadline, so the bytes it sends must be the store's own.
  */
-function ownBytes(value: Uint8Array): Buffer {
+function ownBytes(value: Uint8Array | string): Buffer | string {
+  // A string is immutable: the client encodes it as UTF-8 when it writes the command.
+  if (typeof value === "string") return value;
   const bytes = Buffer.allocUnsafe(value.byteLength);
   bytes.set(value);
   return bytes;
