@@ -13,6 +13,7 @@ import {
 import calculateSlot from "cluster-key-slot";
 import { entryKeyPrefix, entryMatchPattern, namespaceMatchPattern } from "./key-layout.js";
 import { OperationDeadlines } from "./operation-deadlines.js";
+import { copyForSending, releaseWhenSettled } from "./sent-bytes.js";
 import type { RespClient, RespNodeClient } from "./resp-client.js";
 import { INCREMENT_REFUSED, SCRIPTS, runScript } from "./scripts.js";
 import { connectionFailureOf, describeConnectionFailure, watchConnection } from "./connection-watch.js";
@@ -63,7 +64,7 @@ interface ChildOptions {
  * `StoreUnavailableError`, and the store keeps working once the server answers again.
  */
 export abstract class RespStore<C extends RespClient = RespClient> extends BaseStore {
-  // writeEntry and writeEntryIfAbsent make the copy themselves, into a Buffer (see ownBytes).
+  // writeEntry and writeEntryIfAbsent make the copy themselves (see copyForSending).
   protected override readonly copiesValues = false;
   // A string value is sent as it is: the client writes an all-string command as one string,
   // where bytes make it copy the command into a new Buffer (and the store copy them first).
@@ -131,10 +132,11 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
   }
 
   protected writeEntry(key: string, value: Uint8Array | string, ttlMs: number | undefined): Promise<void> {
-    const bytes = ownBytes(value);
+    const bytes = copyForSending(value);
     const redisKey = this.#prefix + key;
     const client = this.#sender();
     const command = ttlMs === undefined ? client.set(redisKey, bytes) : client.set(redisKey, bytes, "PX", ttlMs);
+    releaseWhenSettled(bytes, command);
     return this.#deadlines.runDiscarding("set", key, command);
   }
 
@@ -147,11 +149,12 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
   }
 
   protected writeEntryIfAbsent(key: string, value: Uint8Array | string, ttlMs: number | undefined): Promise<boolean> {
-    const bytes = ownBytes(value);
+    const bytes = copyForSending(value);
     const redisKey = this.#prefix + key;
     const client = this.#sender();
     // SET NX answers OK when it wrote and nil when a live entry was there; an expired one counts as absent.
     const command = ttlMs === undefined ? client.set(redisKey, bytes, "NX") : client.set(redisKey, bytes, "PX", ttlMs, "NX");
+    releaseWhenSettled(bytes, command);
     return this.#deadlines.runMapped("setIfAbsent", key, command, wrote);
   }
 
@@ -349,18 +352,6 @@ function uncorkAll(): void {
   const sockets = [...corkedSockets];
   corkedSockets.clear();
   for (const socket of sockets) socket.uncork();
-}
-
-/**
- * A private copy of `value` in the Buffer the client needs (a string is passed on as it is). A command can wait in the client's
- * offline queue past the operation's deadline, so the bytes it sends must be the store's own.
- */
-function ownBytes(value: Uint8Array | string): Buffer | string {
-  // A string is immutable: the client encodes it as UTF-8 when it writes the command.
-  if (typeof value === "string") return value;
-  const bytes = Buffer.allocUnsafe(value.byteLength);
-  bytes.set(value);
-  return bytes;
 }
 
 /**
