@@ -214,11 +214,14 @@ export abstract class BaseStore implements NamespacedStore {
   }
 
   /** {@inheritDoc Store.expiresIn} */
-  async expiresIn(key: string): Promise<number | null> {
-    this.#assertOpen("expiresIn");
-    this.#assertKey(key);
-    const ms = await this.entryTtl(key);
-    return ms === null || ms <= 0 ? null : ms / 1_000;
+  expiresIn(key: string): Promise<number | null> {
+    try {
+      this.#assertOpen("expiresIn");
+      this.#assertKey(key);
+      return Promise.resolve(this.entryTtl(key)).then(toSeconds);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** {@inheritDoc NamespacedStore.withNamespace} */
@@ -302,4 +305,9 @@ export abstract class BaseStore implements NamespacedStore {
     }
     return (options as Record<K, unknown>)[name];
   }
+}
+
+/** What `expiresIn` answers for a backend's milliseconds left: seconds, or null for none. */
+function toSeconds(ms: number | null): number | null {
+  return ms === null || ms <= 0 ? null : ms / 1_000;
 }
