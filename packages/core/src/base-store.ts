@@ -50,6 +50,15 @@ export abstract class BaseStore implements NamespacedStore {
    */
   protected readonly copiesValues: boolean = true;
 
+  /**
+   * Whether `writeEntry` and `writeEntryIfAbsent` receive a string value as the string itself
+   * (false, the default: as its UTF-8 encoding). A string is immutable, so it needs no copy; a
+   * backend whose client encodes strings more cheaply than bytes (ioredis writes a command of
+   * strings as one string, but copies a command with bytes into a new Buffer) sets it to true and
+   * must store the string's UTF-8 encoding. The value is validated the same way either way.
+   */
+  protected readonly acceptsStrings: boolean = false;
+
   /** The backend's name for messages, for example `MemoryStore`. */
   protected abstract readonly kind: string;
 
@@ -67,8 +76,9 @@ export abstract class BaseStore implements NamespacedStore {
   /**
    * Writes `value` with a time to live, or none when `ttlMs` is undefined. `value` is the store's
    * own copy when {@link BaseStore.copiesValues} is true; otherwise it may be the caller's array.
+   * It is a string only when {@link BaseStore.acceptsStrings} is true and the caller gave one.
    */
-  protected abstract writeEntry(key: string, value: Uint8Array, ttlMs: number | undefined): MaybePromise<void>;
+  protected abstract writeEntry(key: string, value: Uint8Array | string, ttlMs: number | undefined): MaybePromise<void>;
   /** Removes `key` if present. */
   protected abstract deleteEntry(key: string): MaybePromise<void>;
   /** Removes every entry of this namespace and its descendants. */
@@ -89,7 +99,7 @@ export abstract class BaseStore implements NamespacedStore {
    * Writes `value` only when no live entry holds `key`, as one atomic step (the same reach as
    * {@link BaseStore.incrementEntry}); returns whether it wrote. `value` is as for `writeEntry`.
    */
-  protected abstract writeEntryIfAbsent(key: string, value: Uint8Array, ttlMs: number | undefined): MaybePromise<boolean>;
+  protected abstract writeEntryIfAbsent(key: string, value: Uint8Array | string, ttlMs: number | undefined): MaybePromise<boolean>;
   /**
    * This namespace's live keys (never a descendant's), in batches, without holding the whole
    * namespace in memory. `BaseStore.keys` checks the closed state between batches and keys.
@@ -204,11 +214,14 @@ export abstract class BaseStore implements NamespacedStore {
   }
 
   /** {@inheritDoc Store.expiresIn} */
-  async expiresIn(key: string): Promise<number | null> {
-    this.#assertOpen("expiresIn");
-    this.#assertKey(key);
-    const ms = await this.entryTtl(key);
-    return ms === null || ms <= 0 ? null : ms / 1_000;
+  expiresIn(key: string): Promise<number | null> {
+    try {
+      this.#assertOpen("expiresIn");
+      this.#assertKey(key);
+      return Promise.resolve(this.entryTtl(key)).then(toSeconds);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** {@inheritDoc NamespacedStore.withNamespace} */
@@ -253,8 +266,12 @@ export abstract class BaseStore implements NamespacedStore {
     }
   }
 
-  /** `toStoredBytes` of a value to write; the store's description is built only for a rejection. */
-  #bytes(value: unknown): Uint8Array {
+  /**
+   * `toStoredBytes` of a value to write (a string stays one for a backend that accepts strings);
+   * the store's description is built only for a rejection.
+   */
+  #bytes(value: unknown): Uint8Array | string {
+    if (typeof value === "string" && this.acceptsStrings) return value;
     const valid = typeof value === "string" || value instanceof Uint8Array;
     return toStoredBytes(value, valid ? undefined : this.description, this.copiesValues);
   }
@@ -288,4 +305,9 @@ export abstract class BaseStore implements NamespacedStore {
     }
     return (options as Record<K, unknown>)[name];
   }
+}
+
+/** What `expiresIn` answers for a backend's milliseconds left: seconds, or null for none. */
+function toSeconds(ms: number | null): number | null {
+  return ms === null || ms <= 0 ? null : ms / 1_000;
 }

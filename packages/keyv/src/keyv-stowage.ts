@@ -17,9 +17,15 @@ const BATCH = 64;
 
 const utf8 = new TextDecoder();
 
-/** What Keyv expects back from a read: the string, or undefined for a missing entry. */
+/**
+ * What Keyv expects back from a read: the string, or undefined for a missing entry. A Buffer
+ * (what the Redis-protocol stores return) decodes itself, cheaper than a TextDecoder call for the
+ * small values of a cache; both replace malformed UTF-8 the same way.
+ */
 function toText(bytes: Uint8Array | null): string | undefined {
-  return bytes === null ? undefined : utf8.decode(bytes);
+  if (bytes === null) return undefined;
+  // TextDecoder drops a leading byte order mark (EF BB BF) and Buffer#toString keeps it: those go to the decoder.
+  return Buffer.isBuffer(bytes) && bytes[0] !== 0xef ? bytes.toString("utf8") : utf8.decode(bytes);
 }
 
 function written(): boolean {

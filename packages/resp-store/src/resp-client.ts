@@ -7,14 +7,14 @@
 export interface RespClient {
   /** `GET key`, the reply as bytes; `null` when missing. */
   getBuffer(key: string): Promise<Buffer | null>;
-  /** `SET key value`. */
-  set(key: string, value: Buffer): Promise<unknown>;
+  /** `SET key value`; a string value is sent as its UTF-8 bytes. */
+  set(key: string, value: Buffer | string): Promise<unknown>;
   /** `SET key value PX milliseconds`. */
-  set(key: string, value: Buffer, unit: "PX", milliseconds: number): Promise<unknown>;
+  set(key: string, value: Buffer | string, unit: "PX", milliseconds: number): Promise<unknown>;
   /** `SET key value NX`: "OK" when it wrote, `null` when the key exists. */
-  set(key: string, value: Buffer, condition: "NX"): Promise<unknown>;
+  set(key: string, value: Buffer | string, condition: "NX"): Promise<unknown>;
   /** `SET key value PX milliseconds NX`: "OK" when it wrote, `null` when the key exists. */
-  set(key: string, value: Buffer, unit: "PX", milliseconds: number, condition: "NX"): Promise<unknown>;
+  set(key: string, value: Buffer | string, unit: "PX", milliseconds: number, condition: "NX"): Promise<unknown>;
   /** `PTTL key`: milliseconds left, -1 without expiry, -2 when missing. */
   pttl(key: string): Promise<number>;
   /** `EXISTS key`: 1 or 0. */
@@ -28,6 +28,11 @@ export interface RespClient {
    * bytes. Calling it sends EVALSHA and falls back to EVAL when the server answers NOSCRIPT.
    */
   defineCommand(name: string, definition: { lua: string; numberOfKeys?: number; readOnly?: boolean }): void;
+  /**
+   * Sends any command, the reply as bytes (`EVALSHA`, `EVAL` here). Optional: without it, scripts
+   * run through `defineCommand`.
+   */
+  callBuffer?(command: string, ...args: Array<string | number>): Promise<unknown>;
   /** Starts a batch of commands sent together; on a Cluster, every command of a batch must go to one node. */
   pipeline(): RespPipeline;
   /** Closes the connection after the commands already sent are answered. */

@@ -13,6 +13,7 @@ import {
 import calculateSlot from "cluster-key-slot";
 import { entryKeyPrefix, entryMatchPattern, namespaceMatchPattern } from "./key-layout.js";
 import { OperationDeadlines } from "./operation-deadlines.js";
+import { copyForSending, releaseWhenSettled } from "./sent-bytes.js";
 import type { RespClient, RespNodeClient } from "./resp-client.js";
 import { INCREMENT_REFUSED, SCRIPTS, runScript } from "./scripts.js";
 import { connectionFailureOf, describeConnectionFailure, watchConnection } from "./connection-watch.js";
@@ -63,8 +64,11 @@ interface ChildOptions {
  * `StoreUnavailableError`, and the store keeps working once the server answers again.
  */
 export abstract class RespStore<C extends RespClient = RespClient> extends BaseStore {
-  // writeEntry and writeEntryIfAbsent make the copy themselves, into a Buffer (see ownBytes).
+  // writeEntry and writeEntryIfAbsent make the copy themselves (see copyForSending).
   protected override readonly copiesValues = false;
+  // A string value is sent as it is: the client writes an all-string command as one string,
+  // where bytes make it copy the command into a new Buffer (and the store copy them first).
+  protected override readonly acceptsStrings = true;
   readonly #client: C;
   readonly #ownsClient: boolean;
   /** The root namespace and every name below it; undefined for the bare keyspace. */
@@ -127,11 +131,12 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
     return this.#deadlines.runMapped("get", key, command, ownValue);
   }
 
-  protected writeEntry(key: string, value: Uint8Array, ttlMs: number | undefined): Promise<void> {
-    const bytes = ownBytes(value);
+  protected writeEntry(key: string, value: Uint8Array | string, ttlMs: number | undefined): Promise<void> {
+    const bytes = copyForSending(value);
     const redisKey = this.#prefix + key;
     const client = this.#sender();
     const command = ttlMs === undefined ? client.set(redisKey, bytes) : client.set(redisKey, bytes, "PX", ttlMs);
+    releaseWhenSettled(bytes, command);
     return this.#deadlines.runDiscarding("set", key, command);
   }
 
@@ -143,12 +148,13 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
     );
   }
 
-  protected writeEntryIfAbsent(key: string, value: Uint8Array, ttlMs: number | undefined): Promise<boolean> {
-    const bytes = ownBytes(value);
+  protected writeEntryIfAbsent(key: string, value: Uint8Array | string, ttlMs: number | undefined): Promise<boolean> {
+    const bytes = copyForSending(value);
     const redisKey = this.#prefix + key;
     const client = this.#sender();
     // SET NX answers OK when it wrote and nil when a live entry was there; an expired one counts as absent.
     const command = ttlMs === undefined ? client.set(redisKey, bytes, "NX") : client.set(redisKey, bytes, "PX", ttlMs, "NX");
+    releaseWhenSettled(bytes, command);
     return this.#deadlines.runMapped("setIfAbsent", key, command, wrote);
   }
 
@@ -324,40 +330,28 @@ export abstract class RespStore<C extends RespClient = RespClient> extends BaseS
   }
 }
 
-/** Sockets that sent a command this tick: false while only one went out, true once corked. */
-const busySockets = new WeakMap<object, boolean>();
+/** The sockets corked this tick, uncorked together at its end; empty between ticks. */
+const corkedSockets = new Set<{ cork(): void; uncork(): void }>();
 
 /**
- * ioredis and iovalkey write each command to the socket on its own, one system call each. When a
- * second command is issued in the same tick, the store corks a single-server client's socket
- * until the end of the tick, so the rest of that tick's commands leave in one write (as node-redis
- * does): many operations in flight get much cheaper, and a lone command still leaves at once.
+ * ioredis and iovalkey write each command to the socket on its own, one system call each. The
+ * store corks a single-server client's socket on its first command of a tick and uncorks it at
+ * the end of the tick (as node-redis does), so all of that tick's commands leave in one write:
+ * many operations in flight get much cheaper, and a lone command still leaves in the same tick.
  * Cluster clients have a socket per node and are left as they are.
  */
 function coalesceWrites(client: RespClient): void {
   const socket = client.stream;
-  if (socket === undefined || socket === null) return;
-  const corked = busySockets.get(socket);
-  if (corked === undefined) {
-    busySockets.set(socket, false);
-    process.nextTick(() => {
-      if (busySockets.get(socket)) socket.uncork();
-      busySockets.delete(socket);
-    });
-  } else if (!corked) {
-    busySockets.set(socket, true);
-    socket.cork();
-  }
+  if (socket === undefined || socket === null || corkedSockets.has(socket)) return;
+  if (corkedSockets.size === 0) process.nextTick(uncorkAll);
+  corkedSockets.add(socket);
+  socket.cork();
 }
 
-/**
- * A private copy of `value` in the Buffer the client needs. A command can wait in the client's
- * offline queue past the operation's deadline, so the bytes it sends must be the store's own.
- */
-function ownBytes(value: Uint8Array): Buffer {
-  const bytes = Buffer.allocUnsafe(value.byteLength);
-  bytes.set(value);
-  return bytes;
+function uncorkAll(): void {
+  const sockets = [...corkedSockets];
+  corkedSockets.clear();
+  for (const socket of sockets) socket.uncork();
 }
 
 /**

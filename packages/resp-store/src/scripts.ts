@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { RespClient } from "./resp-client.js";
 
 /**
@@ -68,23 +69,38 @@ return text`;
 interface Script {
   readonly name: string;
   readonly lua: string;
+  /** The script's SHA-1, hex: what EVALSHA names it by. */
+  readonly sha: string;
+}
+
+function script(name: string, lua: string): Script {
+  return { name, lua, sha: createHash("sha1").update(lua).digest("hex") };
 }
 
 /** The scripts, by the names they are registered under. */
 export const SCRIPTS = {
-  getAndRenew: { name: "stowageGetAndRenew", lua: GET_AND_RENEW_SCRIPT },
-  increment: { name: "stowageIncrement", lua: INCREMENT_SCRIPT },
+  getAndRenew: script("stowageGetAndRenew", GET_AND_RENEW_SCRIPT),
+  increment: script("stowageIncrement", INCREMENT_SCRIPT),
 } as const satisfies Record<string, Script>;
 
 type ScriptCommand = (key: string, ...args: Array<string | number>) => Promise<unknown>;
 
 /**
- * Runs `script` on `key` through the client's bytes-replying variant of the command, registering
- * it on first use (once per client, shared by every store on it). The client sends EVALSHA and
- * falls back to EVAL when the server (or a Cluster node) answers NOSCRIPT, so each call is one
- * round trip, and every script touches one key, so a Cluster routes it to the key's node.
+ * Runs `script` on `key`, the reply as bytes, in one round trip: `EVALSHA`, and `EVAL` only when
+ * the server (or a Cluster node) answers NOSCRIPT (it does not know the script yet, or flushed
+ * it). Every script touches one key, so a Cluster routes it to the key's node.
+ *
+ * A client with `callBuffer` (ioredis, iovalkey) gets the commands directly, which costs less per
+ * call than a command registered with `defineCommand`; any other client gets the script
+ * registered once (shared by every store on it) and called through its bytes-replying variant.
  */
 export function runScript(client: RespClient, script: Script, key: string, ...args: Array<string | number>): Promise<unknown> {
+  if (typeof client.callBuffer === "function") {
+    return client.callBuffer("evalsha", script.sha, "1", key, ...args).catch((error: unknown) => {
+      if (!isNoScript(error)) throw error;
+      return client.callBuffer!("eval", script.lua, "1", key, ...args);
+    });
+  }
   const commands = client as unknown as Record<string, ScriptCommand | undefined>;
   const bufferName = `${script.name}Buffer`;
   let command = commands[bufferName];
@@ -93,4 +109,9 @@ export function runScript(client: RespClient, script: Script, key: string, ...ar
     command = commands[bufferName]!;
   }
   return command.call(client, key, ...args);
+}
+
+/** Whether the server answered that it does not know the script's SHA-1. */
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.includes("NOSCRIPT");
 }
