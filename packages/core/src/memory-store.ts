@@ -1,5 +1,5 @@
 import { BaseStore } from "./base-store.js";
-import { ownedCopy } from "./bytes.js";
+import { ownedCopy, ownedEncoding } from "./bytes.js";
 import { addToCounter, decodeCounter, encodeCounter } from "./counter.js";
 import { timerDurationToMilliseconds, type Duration } from "./duration.js";
 import { InvalidArgumentError } from "./errors/invalid-argument-error.js";
@@ -41,6 +41,9 @@ const KEYS_BATCH = 1_000;
 
 const isLive = (entry: Entry, now: number): boolean => entry.expiresAt === 0 || entry.expiresAt > now;
 
+/** The store's own copy of a value to write: a string's UTF-8 encoding, or a copy of the bytes. */
+const owned = (given: Uint8Array | string): Buffer => (typeof given === "string" ? ownedEncoding(given, "utf8") : ownedCopy(given));
+
 function checkBound(name: string, value: number | undefined): number {
   if (value === undefined) return Infinity;
   if (!Number.isSafeInteger(value) || value < 1) {
@@ -61,9 +64,10 @@ function checkBound(name: string, value: number | undefined): number {
  */
 export class MemoryStore extends BaseStore {
   protected readonly kind = "MemoryStore";
-  // The copy is made here (a Buffer of its own, which `get` hands out as a Buffer too), so a
-  // string value is encoded once and copied once.
+  // The copy is made here (a Buffer of its own, which `get` hands out as a Buffer too): a string
+  // is encoded straight into it, bytes are copied into it once.
   protected override readonly copiesValues = false;
+  protected override readonly acceptsStrings = true;
   readonly #storage: Storage;
   /**
    * This namespace's node, looked up (by `namespace`) on first use and again whenever it was let
@@ -135,8 +139,8 @@ export class MemoryStore extends BaseStore {
     return ownedCopy(entry.value);
   }
 
-  protected writeEntry(key: string, given: Uint8Array, ttlMs: number | undefined): void {
-    this.#put(key, ownedCopy(given), ttlMs === undefined ? 0 : Date.now() + ttlMs);
+  protected writeEntry(key: string, given: Uint8Array | string, ttlMs: number | undefined): void {
+    this.#put(key, owned(given), ttlMs === undefined ? 0 : Date.now() + ttlMs);
   }
 
   protected incrementEntry(key: string, by: number, ttlMs: number | undefined): number {
@@ -149,9 +153,9 @@ export class MemoryStore extends BaseStore {
     return next;
   }
 
-  protected writeEntryIfAbsent(key: string, given: Uint8Array, ttlMs: number | undefined): boolean {
+  protected writeEntryIfAbsent(key: string, given: Uint8Array | string, ttlMs: number | undefined): boolean {
     if (this.#live(key)) return false;
-    this.#put(key, ownedCopy(given), ttlMs === undefined ? 0 : Date.now() + ttlMs);
+    this.#put(key, owned(given), ttlMs === undefined ? 0 : Date.now() + ttlMs);
     return true;
   }
 
