@@ -15,7 +15,8 @@ export interface KeyvStowageOptions {
 /** How many keys the iterator reads, and a namespace-less clear() deletes, at once. */
 const BATCH = 64;
 
-const utf8 = new TextDecoder();
+// ignoreBOM: a value that starts with U+FEFF keeps it, as Buffer#toString does.
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /**
  * What Keyv expects back from a read: the string, or undefined for a missing entry. A Buffer
@@ -24,8 +25,7 @@ const utf8 = new TextDecoder();
  */
 function toText(bytes: Uint8Array | null): string | undefined {
   if (bytes === null) return undefined;
-  // TextDecoder drops a leading byte order mark (EF BB BF) and Buffer#toString keeps it: those go to the decoder.
-  return Buffer.isBuffer(bytes) && bytes[0] !== 0xef ? bytes.toString("utf8") : utf8.decode(bytes);
+  return Buffer.isBuffer(bytes) ? bytes.toString("utf8") : utf8.decode(bytes);
 }
 
 function written(): boolean {

@@ -64,6 +64,7 @@ test("a value that is not an entry is reported as StoreCorruptionError, treated 
   const lookup = await cache.lookup(request("/c"), undefined);
   expect(errors).toHaveLength(1);
   expect(StoreCorruptionError.isInstance(errors[0]![0])).toBe(true);
+  expect((errors[0]![0] as StoreCorruptionError).message).toContain("MemoryStore");
   expect(errors[0]![1]).toEqual({ operation: "read", key: JSON.stringify(["GET", "h", "/c", []]) });
   complete(lookup, "fresh");
   await new Promise((resolve) => setTimeout(resolve, 10));

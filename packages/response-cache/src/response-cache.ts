@@ -174,7 +174,9 @@ export class ResponseCache<Request> {
     const bytes = await this.store.get(key);
     if (bytes === null) return null;
     try {
-      const entry = decodeEntry(bytes, key);
+      // The error names the store: its description where it has one (every built-in store does).
+      const store = (this.store as { description?: unknown }).description;
+      const entry = decodeEntry(bytes, key, typeof store === "string" ? store : "responseCache's store");
       return entry.kind === "response" ? entry.response : entry.vary;
     } catch (error) {
       // A foreign or damaged value is reported and treated as missing; the next write replaces it.
