@@ -95,9 +95,13 @@ export function fastifyRateLimitStore(options: FastifyRateLimitStoreOptions): Fa
   return StowageFastifyRateLimitStore;
 }
 
+/**
+ * Hands the outcome of `operation` to fastify's callback, on a tick of its own: an exception the
+ * callback throws then surfaces as itself instead of becoming an unhandled rejection here.
+ */
 function settle(callback: FastifyRateLimitCallback, operation: () => Promise<FastifyRateLimitState>): void {
   operation().then(
-    (state) => callback(null, state),
-    (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+    (state) => process.nextTick(callback, null, state),
+    (error: unknown) => process.nextTick(callback, error instanceof Error ? error : new Error(String(error))),
   );
 }

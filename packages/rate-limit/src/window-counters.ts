@@ -6,25 +6,6 @@ export interface WindowState {
   resetAtMs: number;
 }
 
-interface CachedWindow {
-  /** When the window ends, from the counter's own expiry (epoch ms). */
-  resetAtMs: number;
-  /** The highest count this process has seen in the window. */
-  count: number;
-}
-
-/**
- * Window ends remembered per counter, at most this many. Each costs a key and two numbers; a
- * forgotten one only costs the next hit of that id a pipelined read.
- */
-const CACHED_WINDOWS = 10_000;
-
-/**
- * How long before its end a remembered window stops being trusted, at most: a hit sent this close
- * to the end may reach the store after the window ended, so its reset time is read again.
- */
-const TRUST_MARGIN_MS = 1_000;
-
 /**
  * The expiry of the entry a decrement creates when the counter ended between its read and its
  * increment: the shortest a store keeps, so the entry is gone at once (see `decrement`).
@@ -38,14 +19,13 @@ const TRANSIENT_SECONDS = 0.001;
  * A window is anchored at its first hit: `increment(key, { expiresIn: window })` creates the
  * counter with the window as its expiry, and later hits never extend it (the contract keeps a
  * live entry's expiry exactly). Each hit is one atomic `increment`, so a limit holds exactly
- * across processes. The window's end comes from the counter's real expiry: the first time this
- * process sees a window it asks `expiresIn` in the same tick as the `increment` (pipelined on
- * Redis and Valkey: both leave before either reply, one round trip), then remembers the end, so the
- * hits after it cost the `increment` alone.
+ * across processes. The window's end comes from the counter's real expiry, read on every hit:
+ * `expiresIn` is asked in the same tick as the `increment` (pipelined on Redis and Valkey: both
+ * leave before either reply, one round trip), so a reset or a new window made by another process
+ * is always reported as it is.
  */
 export class WindowCounters {
   readonly #store: Store;
-  readonly #windows = new Map<string, CachedWindow>();
   #lastOptions: { windowMs: number; options: { expiresIn: number } } | undefined;
 
   constructor(store: Store) {
@@ -59,19 +39,6 @@ export class WindowCounters {
    */
   hit<T>(key: string, windowMs: number, shape: (count: number, resetAtMs: number) => T): Promise<T> {
     const options = this.#incrementOptions(windowMs);
-    const cached = this.#windows.get(key);
-    if (cached !== undefined && cached.resetAtMs - Date.now() > Math.min(TRUST_MARGIN_MS, windowMs / 4)) {
-      // Promise chains rather than async functions: this is the path of most hits.
-      return this.#store.increment(key, options).then((count) => {
-        // A count above the one last seen is the same window. A lower or equal one means the
-        // counter was reset or decremented elsewhere (or replies crossed): read the end again.
-        if (count > cached.count) {
-          cached.count = count;
-          return shape(atLeastOne(count), cached.resetAtMs);
-        }
-        return this.#store.expiresIn(key).then((seconds) => this.#remember(key, count, seconds, shape));
-      });
-    }
     // Both calls in one tick: the Redis-protocol stores send them on one connection, in this
     // order, without waiting for the first reply.
     const sent = Date.now();
@@ -81,9 +48,9 @@ export class WindowCounters {
       // increment started this one (so it had no more time left than the pair took). Read again
       // after the increment then; it costs a read only when a window ends around a hit.
       if (seconds === null || seconds * 1_000 <= Date.now() - sent) {
-        return this.#store.expiresIn(key).then((again) => this.#remember(key, count, again, shape));
+        return this.#store.expiresIn(key).then((again) => windowEnd(count, again, shape));
       }
-      return this.#remember(key, count, seconds, shape);
+      return windowEnd(count, seconds, shape);
     });
   }
 
@@ -116,14 +83,11 @@ export class WindowCounters {
       await this.#store.increment(key, { by: 1, expiresIn: TRANSIENT_SECONDS });
       count = 0;
     }
-    const cached = this.#windows.get(key);
-    if (cached !== undefined) cached.count = Math.min(cached.count, count);
     return count;
   }
 
   /** Deletes the counter of `key`: its next hit starts a new window. */
   async reset(key: string): Promise<void> {
-    this.#windows.delete(key);
     await this.#store.delete(key);
   }
 
@@ -132,26 +96,13 @@ export class WindowCounters {
     if (this.#lastOptions?.windowMs !== windowMs) this.#lastOptions = { windowMs, options: { expiresIn: windowMs / 1_000 } };
     return this.#lastOptions.options;
   }
+}
 
-  /**
-   * Makes room: forgets the windows that ended, and everything when that frees less than a
-   * quarter. (Evicting the oldest one at a time would walk V8's deleted Map slots on every hit.)
-   */
-  #prune(now: number): void {
-    for (const [key, window] of this.#windows) if (window.resetAtMs <= now) this.#windows.delete(key);
-    if (this.#windows.size > CACHED_WINDOWS * 0.75) this.#windows.clear();
-  }
-
-  #remember<T>(key: string, count: number, seconds: number | null, shape: (count: number, resetAtMs: number) => T): T {
-    const now = Date.now();
-    this.#windows.delete(key);
-    // No expiry left: the counter ended (or was reset) right after this hit, so its window is over.
-    if (seconds === null) return shape(atLeastOne(count), now);
-    const resetAtMs = now + seconds * 1_000;
-    if (this.#windows.size >= CACHED_WINDOWS) this.#prune(now);
-    this.#windows.set(key, { resetAtMs, count });
-    return shape(atLeastOne(count), resetAtMs);
-  }
+/** What `shape` makes of a hit's count and the counter's seconds left (null: it ended at once). */
+function windowEnd<T>(count: number, seconds: number | null, shape: (count: number, resetAtMs: number) => T): T {
+  const now = Date.now();
+  // No expiry left: the counter ended (or was reset) right after this hit, so its window is over.
+  return shape(atLeastOne(count), seconds === null ? now : now + seconds * 1_000);
 }
 
 /** A hit counts itself: below 1 only when it landed in a decrement's transient entry (see `decrement`). */
