@@ -51,7 +51,7 @@ export interface RateLimitBenchOptions {
 const WINDOW = { windowMs: 10 * 60_000 } as Options;
 /** Hits per id and round (at least): a tenth of the hits start a window, at most. */
 const HITS_PER_ID = 10;
-/** Ids per round, at most: one process's limiter remembers up to 10,000 windows. */
+/** Ids per round, at most: a few windows per id, as a limiter in front of real clients sees. */
 const MAX_IDS = 1_000;
 
 function initialized<T extends { init?(options: Options): unknown }>(store: T): T {
