@@ -172,12 +172,19 @@ export abstract class BaseStore implements NamespacedStore {
 
   async *#keys(): AsyncGenerator<string, void, undefined> {
     this.#assertOpen("keys");
-    for await (const batch of this.listKeys()) {
-      for (const key of batch) {
+    try {
+      for await (const batch of this.listKeys()) {
+        for (const key of batch) {
+          this.#assertOpen("keys");
+          yield key;
+        }
         this.#assertOpen("keys");
-        yield key;
       }
+    } catch (error) {
+      // A listing cut short by close() (a connection closed mid-SCAN, a directory removed) fails
+      // for that reason, whatever the backend answered.
       this.#assertOpen("keys");
+      throw error;
     }
   }
 
