@@ -151,6 +151,9 @@ export function everyOperation(store: RespStore<AnyClient>, label: string): Arra
     () => store.exists(key),
     () => store.expiresIn(key),
     () => store.delete(key),
+    () => store.increment(`${key}-count`, { expiresIn: "1m" }),
+    () => store.setIfAbsent(`${key}-once`, "value", { expiresIn: "1m" }),
+    () => store.withNamespace(label).keys().next(),
     () => store.withNamespace(label).deleteAll(),
   ];
 }
