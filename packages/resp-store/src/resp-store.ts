@@ -1,4 +1,5 @@
 import {
+  ownedCopy,
   BaseStore,
   InvalidArgumentError,
   StoreConfigurationError,
@@ -357,9 +358,7 @@ function uncorkAll(): void {
  */
 export function ownValue(reply: Buffer | null): Buffer | null {
   if (reply === null || (reply.byteOffset === 0 && reply.buffer.byteLength === reply.byteLength)) return reply;
-  const value = Buffer.allocUnsafeSlow(reply.byteLength);
-  value.set(reply);
-  return value;
+  return ownedCopy(reply);
 }
 
 /** Whether `SET ... NX` wrote: it answers OK, or nil when the key was taken. */
