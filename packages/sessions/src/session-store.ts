@@ -2,6 +2,7 @@ import {
   InvalidArgumentError,
   MAX_DURATION_SECONDS,
   StoreCorruptionError,
+  json,
   durationToMilliseconds,
   resolveStore,
   type Duration,
@@ -39,7 +40,8 @@ const DEFAULT_TTL_MS = 86_400_000;
 const MAX_EXPIRY_MS = MAX_DURATION_SECONDS * 1_000;
 /** How many sessions `all()` reads at once. */
 const READ_BATCH = 64;
-const decoder = new TextDecoder("utf-8", { fatal: true });
+/** Session data as UTF-8 JSON: core's codec, so nothing here hand-writes the encoding. */
+const sessionJson = json<unknown>();
 
 /**
  * Server-side sessions on any Stowage store: an express-session `Store` (it extends
@@ -221,22 +223,20 @@ export class SessionStore extends expressStoreBase() {
 }
 
 function encodeSession(session: SessionData): string {
-  let encoded: string | undefined;
+  if (typeof session !== "object" || session === null) {
+    throw new InvalidArgumentError({ argument: "session", value: session, expected: "a session object" });
+  }
   try {
-    encoded = JSON.stringify(session);
+    return sessionJson.encode(session) as string;
   } catch (error) {
     throw new InvalidArgumentError({ argument: "session", value: session, expected: "data JSON can represent", cause: error });
   }
-  if (typeof session !== "object" || session === null || encoded === undefined) {
-    throw new InvalidArgumentError({ argument: "session", value: session, expected: "a session object" });
-  }
-  return encoded;
 }
 
 function decodeSession(id: string, bytes: Uint8Array, store: string | undefined): SessionData {
   let session: unknown;
   try {
-    session = JSON.parse(decoder.decode(bytes));
+    session = sessionJson.decode(bytes);
   } catch (error) {
     throw new StoreCorruptionError({ key: id, store, reason: "the session is not valid JSON", cause: error });
   }
