@@ -15,6 +15,7 @@ import {
 } from "@stowage/core";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { type Fault } from "./faults.js";
+import { isUnder } from "../src/namespace-locations.js";
 
 export { FAULTS, type Fault } from "./faults.js";
 
@@ -40,10 +41,6 @@ const MAX_KEY_BYTES = 65_536;
 /** Keys per `listKeys` batch: small, so the suite's listings span many batches. */
 const KEYS_BATCH = 100;
 const PUBLIC_OPERATIONS = ["get", "set", "delete", "deleteAll", "exists", "expiresIn", "increment", "setIfAbsent"] as const;
-
-function isUnder(path: readonly string[], prefix: readonly string[]): boolean {
-  return prefix.length <= path.length && prefix.every((name, index) => path[index] === name);
-}
 
 /** Redis-style glob matching (`*`, `?`, `[...]`, `\` escapes): what an unescaped SCAN MATCH does. */
 function globMatches(pattern: string, name: string): boolean {
