@@ -117,7 +117,7 @@ export async function fileSuite(): Promise<BackendSuite> {
   let generation = 0;
   const make = (): Contender[] => {
     const base = join(directory, String(generation++));
-    return [fileFloor(join(base, "floor")), stowageStore("FileStore", new FileStore({ path: join(base, "file-store") }), [], true), unstorageFsLite(join(base, "fs-lite"))];
+    return [fileFloor(join(base, "floor")), stowageStore("FileStore", new FileStore({ path: join(base, "file-store") })), unstorageFsLite(join(base, "fs-lite"))];
   };
   let contenders = make();
   const removePrevious = async (before: number) => {

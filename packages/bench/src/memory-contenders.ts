@@ -132,7 +132,7 @@ export function cacheManagerMemory(): Contender {
 /** The memory contenders by name, for the memory-per-entry child process. */
 export const MEMORY_CONTENDERS: Record<string, () => Contender> = {
   "Map (floor)": mapFloor,
-  MemoryStore: () => stowageStore("MemoryStore", new MemoryStore(), [], true),
+  MemoryStore: () => stowageStore("MemoryStore", new MemoryStore()),
   "keyv (memory)": keyvMemory,
   "unstorage (memory)": unstorageMemory,
   "cache-manager (memory)": cacheManagerMemory,

@@ -58,7 +58,7 @@ export function unstorageRedis(url: string): Contender {
 export function redisSuite(): Promise<BackendSuite> {
   return respSuite("redis", (url) => new Redis(url), (url) => [
     respFloor("ioredis (floor)", new Redis(url) as unknown as RawRespClient),
-    stowageStore("RedisStore", RedisStore.withClient({ url }), [], true),
+    stowageStore("RedisStore", RedisStore.withClient({ url })),
     keyvRedis(url),
     unstorageRedis(url),
     keyvStowageRedis(url),

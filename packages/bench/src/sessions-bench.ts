@@ -71,8 +71,8 @@ export async function runSessionsBench(options: BenchOptions, log: (line: string
   const contenders: SessionContender[] = [];
   try {
     const stowage = RedisStore.withClient({ url: server.url });
-    const sessions = new SessionStore({ store: stowage.withNamespace("sessions") });
     const namespaced = stowage.withNamespace("sessions");
+    const sessions = new SessionStore({ store: namespaced });
     contenders.push({
       name: "SessionStore (RedisStore)",
       role: "stowage",

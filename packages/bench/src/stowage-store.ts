@@ -3,9 +3,9 @@ import type { Contender } from "./contender.js";
 
 /**
  * A Stowage store as a contender (MemoryStore, FileStore, RedisStore...): namespaces through
- * `withNamespace`; with `atomic`, its `increment` and `setIfAbsent` are measured too.
+ * `withNamespace`; its `increment` and `setIfAbsent` are measured in the atomic workloads.
  */
-export function stowageStore(name: string, store: NamespacedStore, notes: readonly string[] = [], atomic = false): Contender {
+export function stowageStore(name: string, store: NamespacedStore, notes: readonly string[] = []): Contender {
   const views = new Map<string, NamespacedStore>();
   return {
     name,
@@ -13,12 +13,10 @@ export function stowageStore(name: string, store: NamespacedStore, notes: readon
     notes,
     set: (key, value, ttlMs) => (ttlMs === undefined ? store.set(key, value) : store.set(key, value, { expiresIn: ttlMs / 1_000 })),
     get: (key) => store.get(key),
-    ...(atomic && {
-      atomic: {
-        increment: (key: string, ttlMs: number) => store.increment(key, { expiresIn: ttlMs / 1_000 }),
-        setIfAbsent: (key: string, value: Uint8Array, ttlMs: number) => store.setIfAbsent(key, value, { expiresIn: ttlMs / 1_000 }),
-      },
-    }),
+    atomic: {
+      increment: (key, ttlMs) => store.increment(key, { expiresIn: ttlMs / 1_000 }),
+      setIfAbsent: (key, value, ttlMs) => store.setIfAbsent(key, value, { expiresIn: ttlMs / 1_000 }),
+    },
     namespace(space) {
       let view = views.get(space);
       if (!view) views.set(space, (view = store.withNamespace(space)));

@@ -33,7 +33,7 @@ function keyvValkey(url: string): Contender {
 export function valkeySuite(): Promise<BackendSuite> {
   return respSuite("valkey", (url) => new Valkey(url), (url) => [
     respFloor("iovalkey (floor)", new Valkey(url) as unknown as RawRespClient),
-    stowageStore("ValkeyStore", ValkeyStore.withClient({ url }), [], true),
+    stowageStore("ValkeyStore", ValkeyStore.withClient({ url })),
     keyvValkey(url),
     unstorageRedis(url),
   ]);
