@@ -277,10 +277,8 @@ async function holdingBreakerLock<T>(path: string, owner: string, storage: Stora
     await rmdir(join(path, owner)).catch((error: unknown) => {
       if (errorCode(error) !== "ENOENT") throw error;
     });
-    await rmdir(path).catch((error: unknown) => {
-      // The next breaker renamed onto it already, or it is gone.
-      if (!["ENOENT", "ENOTEMPTY", "EEXIST"].includes(errorCode(error) ?? "")) throw error;
-    });
+    // The next breaker renamed onto it already, or it is gone.
+    await removeBreakerDirectory(path);
   }
 }
 
@@ -309,3 +307,13 @@ export async function breakBreakerIfStale(path: string): Promise<boolean> {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Removes a breaker lock directory unless another breaker took it meanwhile (ENOTEMPTY, EEXIST)
+ * or it is already gone; any other failure rejects.
+ */
+export async function removeBreakerDirectory(path: string): Promise<void> {
+  await rmdir(path).catch((error: unknown) => {
+    if (!["ENOENT", "ENOTEMPTY", "EEXIST"].includes(errorCode(error) ?? "")) throw error;
+  });
+}

@@ -55,11 +55,6 @@ export function namespaceDirectory(parentDirectory: string, name: string): strin
   return join(parentDirectory, `ns.${sha256(name)}`);
 }
 
-/** The file name of the entry of `key` (its hash). */
-export function entryName(key: string): string {
-  return sha256(key);
-}
-
 /** The path of the entry file of `key` in the namespace directory `directory`. */
 export function entryPath(directory: string, key: string): string {
   const hash = sha256(key);

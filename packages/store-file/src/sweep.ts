@@ -1,7 +1,7 @@
-import { lstat, rm, rmdir } from "node:fs/promises";
+import { lstat, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { HEADER_SIZE, decodeHeader } from "./entry-format.js";
-import { breakBreakerIfStale, breakIfStale, tryLock, unlock } from "./entry-lock.js";
+import { breakBreakerIfStale, breakIfStale, removeBreakerDirectory, tryLock, unlock } from "./entry-lock.js";
 import { restoreAside, swapEntry } from "./entry-swap.js";
 import { errorCode, expiryOf, listDirectory, readFully, withRegularFile, type Storage } from "./file-io.js";
 import { ASIDE_PREFIX, ENTRY_NAME, FAN_OUT_NAME, LOCK_PREFIX, NAMESPACE_NAME, TEMP_PREFIX, TRASH_PREFIX, entryPathsIn, type EntryPaths } from "./layout.js";
@@ -69,7 +69,7 @@ async function sweepFanOut(directory: string, pass: Pass): Promise<number> {
     } else if (child.isDirectory() && name.startsWith(LOCK_PREFIX)) {
       // The breaker lock of a lock, left by a process killed while it freed a stale lock.
       await guard(path, pass, async () => {
-        if (await breakBreakerIfStale(path)) await rmdir(path).catch(() => undefined); // in use again: left
+        if (await breakBreakerIfStale(path)) await removeBreakerDirectory(path);
       });
     } else if (child.isFile() && name.startsWith(ASIDE_PREFIX) && ENTRY_NAME.test(name.slice(ASIDE_PREFIX.length))) {
       await underLock(entryPathsIn(directory, name.slice(ASIDE_PREFIX.length)), pass, (paths) => restoreAside(paths));
