@@ -95,9 +95,10 @@ test("an entry whose lock another holder has is left for the next sweep", async 
   await expiredEntry(store, "k");
   await store.set("c", "1");
   let swept: number | undefined;
-  // An increment of the expired "k" holds its lock while it swaps; the sweep runs meanwhile.
-  swapHooks.afterMoveAside = async () => {
-    delete swapHooks.afterMoveAside;
+  // An increment of the expired "k" holds its lock, the expired file still at its path, when the
+  // sweep runs: the sweep must leave the file to the lock holder.
+  swapHooks.beforeMoveAside = async () => {
+    delete swapHooks.beforeMoveAside;
     swept = await store.deleteExpired();
   };
   expect(await store.increment("k")).toBe(1);
