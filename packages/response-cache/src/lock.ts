@@ -19,8 +19,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * Takes the lock `name` (`setIfAbsent` with `expiresInMs`) and resolves `{ held: true }`; or,
  * when another process holds it, polls with `read` every `pollIntervalMs` for up to `waitMs` and
  * resolves `{ held: false, found }` with the last read: early once it finds a response, fails,
- * `holderDone(found)` says the holder's result is not ours, or the lock is gone (the holder
- * finished without storing one). `found` is `undefined` when the wait ran out before any read.
+ * `holderDone(found)` says the holder's result is not ours, or the lock is gone (then after one
+ * more read, since the holder stores its response before it releases the lock). `found` is `undefined` when the wait ran out before any read.
  *
  * @throws what the store's `setIfAbsent` or `exists` throws.
  */
@@ -38,7 +38,12 @@ export async function lockOrWait<F extends Polled>(
     await sleep(Math.min(lock.pollIntervalMs, Math.max(1, deadline - Date.now())));
     found = await read();
     if (found.response || found.failed || holderDone(found)) break;
-    if (!(await store.exists(name))) break;
+    if (!(await store.exists(name))) {
+      // The holder may have stored its response and released the lock between the read above
+      // and this check (it stores first, then releases): read once more before giving up.
+      found = await read();
+      break;
+    }
   }
   return { held: false, found };
 }
