@@ -248,6 +248,7 @@ export async function startContainerServer(kind: ServerKind, options: ContainerS
       if (paused) return;
       await engineContainer.pause();
       paused = true;
+      await untilSilent(port);
     },
     async unpause() {
       assertRunning();
@@ -259,4 +260,22 @@ export async function startContainerServer(kind: ServerKind, options: ContainerS
       await started.restart({ timeout: 0 });
     },
   };
+}
+
+/**
+ * Resolves once the server on `port` no longer answers PING (within 300 ms): an engine can report
+ * a container paused a moment before its processes are frozen, and a test that pauses a server
+ * must not race a command past the pause.
+ *
+ * @throws Error when the server still answers after 10 s.
+ */
+async function untilSilent(port: number): Promise<void> {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
+    try {
+      await sendCommand(port, ["PING"], { timeoutMs: 300 });
+    } catch {
+      return;
+    }
+  }
+  throw new Error(`the server on port ${port} still answers 10 s after its container was paused`);
 }
